@@ -1,0 +1,29 @@
+"""micrograd_mlp: a scalar autograd engine and a small neural-network library, built to be read.
+
+engine   Value, reverse-mode autodiff over scalars, no_grad
+nn       Neuron, Layer, MLP
+losses   mse, hinge, binary_cross_entropy, l2_penalty, accuracy, convert_labels
+optim    SGD (momentum, schedules), Adam
+data     toy, moons, circles, xor, spirals
+train    fit, History
+graph    draw_dot: pictures of computation graphs
+plots    plot_decision_boundary, plot_history, plot_dataset
+"""
+
+from .data import load as load_dataset
+from .engine import Value, no_grad
+from .graph import draw_dot
+from .losses import accuracy, binary_cross_entropy, convert_labels, hinge, l2_penalty, mse
+from .nn import MLP, Layer, Module, Neuron
+from .optim import SGD, Adam, linear_decay
+from .plots import plot_dataset, plot_decision_boundary, plot_history, predict
+from .train import History, TrainingDiverged, fit
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Value", "no_grad", "Module", "Neuron", "Layer", "MLP",
+    "mse", "hinge", "binary_cross_entropy", "l2_penalty", "accuracy", "convert_labels",
+    "SGD", "Adam", "linear_decay", "load_dataset", "fit", "History", "TrainingDiverged",
+    "draw_dot", "predict", "plot_dataset", "plot_decision_boundary", "plot_history",
+]

@@ -1,0 +1,315 @@
+"""A scalar that remembers how it was computed, and reverse-mode autodiff over it.
+
+Every operation below computes its result *and* its local derivatives
+(d result / d input, one per input) in the same few lines. ``backward()`` then
+applies the chain rule: walking from the output back to the inputs, each value
+passes ``local derivative * its own gradient`` on to each of its children.
+
+Unlike a closure per operation (as in micrograd), the local derivatives are
+stored as plain numbers, so a graph holds no reference cycles and is freed by
+reference counting as soon as the last name for its output goes away.
+"""
+
+import math
+import numbers
+import operator
+from contextlib import contextmanager
+
+__all__ = ["Value", "no_grad", "is_grad_enabled", "ACTIVATIONS"]
+
+_grad_enabled = True
+
+
+def is_grad_enabled():
+    """True unless inside ``with no_grad():``."""
+    return _grad_enabled
+
+
+@contextmanager
+def no_grad():
+    """Inside this block operations compute values but build no graph (inference mode)."""
+    global _grad_enabled
+    previous, _grad_enabled = _grad_enabled, False
+    try:
+        yield
+    finally:
+        _grad_enabled = previous
+
+
+def _as_float(data):
+    if isinstance(data, bool) or not isinstance(data, numbers.Real):
+        kind = type(data).__name__
+        hint = " (use the Value itself)" if isinstance(data, Value) else ", e.g. Value(float(x))"
+        raise TypeError(f"Value needs a real number (int or float), got {kind} {data!r}; convert it first{hint}")
+    return float(data)
+
+
+def _as_value(other):
+    if isinstance(other, Value):
+        return other
+    if isinstance(other, bool) or not isinstance(other, numbers.Real):
+        raise TypeError(f"cannot combine a Value with {type(other).__name__} {other!r}: only Values, ints and floats")
+    return Value(other)
+
+
+def _result(data, op, children, local_grads):
+    """The Value produced by an operation: ``local_grads[i]`` is d(data)/d(children[i])."""
+    out = Value.__new__(Value)
+    out.data = data
+    out.grad = 0.0
+    out.label = ""
+    if _grad_enabled:
+        out.op, out.children, out.local_grads = op, children, local_grads
+    else:
+        out.op, out.children, out.local_grads = "", (), ()
+    return out
+
+
+_ONE_ONE = (1.0, 1.0)
+_ONE_MINUS_ONE = (1.0, -1.0)
+_MINUS_ONE = (-1.0,)
+
+
+class Value:
+    """A float in a computation graph: ``data`` is its value, ``grad`` is d(output)/d(this value).
+
+    ``children`` are the values it was computed from (in argument order),
+    ``op`` names the operation and ``local_grads`` holds d(this)/d(child) for each child.
+    """
+
+    __slots__ = ("data", "grad", "label", "op", "children", "local_grads")
+
+    def __init__(self, data, label=""):
+        self.data = _as_float(data)
+        self.grad = 0.0
+        self.label = label
+        self.op = ""
+        self.children = ()
+        self.local_grads = ()
+
+    def __repr__(self):
+        label = f", label={self.label!r}" if self.label else ""
+        return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
+
+    # --- arithmetic: d(a+b)/da = 1, d(a*b)/da = b, and so on -------------------------
+
+    def __add__(self, other):
+        other = _as_value(other)
+        return _result(self.data + other.data, "+", (self, other), _ONE_ONE)
+
+    def __sub__(self, other):
+        other = _as_value(other)
+        return _result(self.data - other.data, "-", (self, other), _ONE_MINUS_ONE)
+
+    def __mul__(self, other):
+        other = _as_value(other)
+        return _result(self.data * other.data, "*", (self, other), (other.data, self.data))
+
+    def __truediv__(self, other):
+        # d(a/b)/da = 1/b, d(a/b)/db = -a/b²
+        other = _as_value(other)
+        if other.data == 0.0:
+            raise ZeroDivisionError(f"division by zero: dividing {self.data!r} by a Value whose data is 0.0")
+        quotient = self.data / other.data
+        return _result(quotient, "/", (self, other), (1.0 / other.data, -quotient / other.data))
+
+    def __pow__(self, exponent):
+        if isinstance(exponent, Value):
+            return self._pow_value(exponent)
+        if isinstance(exponent, bool) or not isinstance(exponent, numbers.Real):
+            raise TypeError(f"the exponent must be an int, a float or a Value, got {type(exponent).__name__}")
+        k = float(exponent)
+        try:
+            data = self.data**k
+            local = k * self.data ** (k - 1.0) if k != 0.0 else 0.0
+        except ZeroDivisionError:
+            raise ZeroDivisionError(f"{self.data!r} ** {k!r}: zero cannot be raised to a negative power") from None
+        if isinstance(data, complex):
+            raise ValueError(f"{self.data!r} ** {k!r} is not a real number: a negative base needs a whole-number exponent")
+        return _result(data, f"**{exponent:g}", (self,), (local,))
+
+    def _pow_value(self, exponent):
+        # d(a^w)/da = w·a^(w-1), d(a^w)/dw = a^w·ln(a): the second needs a > 0.
+        if self.data <= 0.0:
+            raise ValueError(
+                f"{self.data!r} ** Value: a Value exponent needs a positive base (its gradient uses ln(base)); "
+                "for a fixed power use a plain number, e.g. x ** 2"
+            )
+        data = self.data**exponent.data
+        local_base = exponent.data * self.data ** (exponent.data - 1.0)
+        return _result(data, "**", (self, exponent), (local_base, data * math.log(self.data)))
+
+    def __neg__(self):
+        return _result(-self.data, "neg", (self,), _MINUS_ONE)
+
+    def __radd__(self, other):
+        return _as_value(other) + self
+
+    def __rsub__(self, other):
+        return _as_value(other) - self
+
+    def __rmul__(self, other):
+        return _as_value(other) * self
+
+    def __rtruediv__(self, other):
+        return _as_value(other) / self
+
+    def __rpow__(self, other):
+        return _as_value(other) ** self
+
+    # --- functions of one value -------------------------------------------------------
+
+    def exp(self):
+        """e^x; its derivative is e^x itself."""
+        try:
+            data = math.exp(self.data)
+        except OverflowError:
+            raise OverflowError(
+                f"exp({self.data!r}) is too large for a float (the limit is about exp(709.78)); "
+                "inputs this large usually mean the learning rate is too high"
+            ) from None
+        return _result(data, "exp", (self,), (data,))
+
+    def log(self):
+        """Natural logarithm ln(x), for x > 0; its derivative is 1/x."""
+        if self.data <= 0.0:
+            raise ValueError(f"log is defined only for positive numbers, got {self.data!r}")
+        return _result(math.log(self.data), "log", (self,), (1.0 / self.data,))
+
+    def tanh(self):
+        """tanh(x) = (e^2x − 1)/(e^2x + 1); its derivative is 1 − tanh(x)²."""
+        out, slope = _tanh(self.data)
+        return _result(out, "tanh", (self,), (slope,))
+
+    def relu(self):
+        """max(0, x); its derivative is 1 where x > 0, else 0."""
+        out, slope = _relu(self.data)
+        return _result(out, "relu", (self,), (slope,))
+
+    def sigmoid(self):
+        """σ(x) = 1/(1 + e^−x); its derivative is σ(x)(1 − σ(x))."""
+        out, slope = _sigmoid(self.data)
+        return _result(out, "sigmoid", (self,), (slope,))
+
+    def softplus(self):
+        """ln(1 + e^x), computed without overflow; its derivative is σ(x)."""
+        x = self.data
+        data = max(x, 0.0) + math.log1p(math.exp(-abs(x)))
+        return _result(data, "softplus", (self,), (_sigmoid(x)[0],))
+
+    # --- many values at once: one node instead of a long chain ------------------------
+
+    @staticmethod
+    def sum(values):
+        """Σ values as one node; each input's local derivative is 1."""
+        children = tuple(map(_as_value, values))
+        return _result(math.fsum(v.data for v in children), "sum", children, (1.0,) * len(children))
+
+    @staticmethod
+    def neuron(weights, inputs, bias, activation="linear"):
+        """act(z) with z = Σ wᵢ·xᵢ + b, as one node: a whole neuron.
+
+        By the chain rule d/dwᵢ = act'(z)·xᵢ, d/dxᵢ = act'(z)·wᵢ and d/db = act'(z).
+        ``inputs`` are all Values or all plain floats (constants, which get no
+        gradient). Gives the same numbers as the explicit graph of ``*``, ``+``
+        and the activation, with a small fraction of its nodes.
+        """
+        act = ACTIVATIONS[activation]
+        w = [wi.data for wi in weights]
+        if isinstance(inputs[0], Value):
+            x = [xi.data for xi in inputs]
+            children = (*weights, *inputs, bias)
+            local_grads = (*x, *w, 1.0)
+        else:
+            x = inputs
+            children = (*weights, bias)
+            local_grads = (*x, 1.0)
+        out, slope = act(sum(map(operator.mul, w, x), bias.data))
+        op = f"{activation}(w·x+b)"
+        if slope == 0.0:  # e.g. a ReLU that is off: no gradient flows back, so it keeps no children
+            return _result(out, op, (), ())
+        if slope != 1.0:
+            local_grads = tuple([g * slope for g in local_grads])
+        return _result(out, op, children, local_grads)
+
+    # --- backpropagation ----------------------------------------------------------------
+
+    def backward(self):
+        """Fill in ``grad`` = d(self)/d(v) for every value v this one was computed from.
+
+        Gradients of leaves (values with no children: parameters and inputs)
+        accumulate across calls, as in PyTorch, so call ``zero_grad()`` (or
+        ``Module.zero_grad()``) before each new backward pass. Gradients of
+        intermediate values are recomputed from scratch on every call.
+        """
+        order = self.topological_order()
+        for node in order:
+            if node.children:
+                node.grad = 0.0
+        self.grad += 1.0
+        for node in reversed(order):
+            grad = node.grad
+            for child, local in zip(node.children, node.local_grads):
+                child.grad += local * grad
+
+    def topological_order(self):
+        """Every value this one depends on, each listed after all the values it was computed from.
+
+        An explicit stack instead of recursion, so graphs a million operations deep
+        work (a recursive walk stops at Python's recursion limit, about 1,000).
+        """
+        order = []
+        visited = set()
+        stack = [(self, False)]
+        while stack:
+            node, children_done = stack.pop()
+            if children_done:
+                order.append(node)
+                continue
+            if node in visited:
+                continue
+            visited.add(node)
+            stack.append((node, True))
+            for child in node.children:
+                if child in visited:
+                    continue
+                if child.children:
+                    stack.append((child, False))
+                else:  # a leaf depends on nothing, so it can take its place at once
+                    visited.add(child)
+                    order.append(child)
+        return order
+
+    def zero_grad(self):
+        """Set ``grad`` to 0 for this value and every value it was computed from."""
+        for node in self.topological_order():
+            node.grad = 0.0
+
+
+# Activation functions as (value, slope) pairs: f(z) and f'(z) computed together.
+
+
+def _identity(z):
+    return z, 1.0
+
+
+def _relu(z):
+    return (z, 1.0) if z > 0.0 else (0.0, 0.0)
+
+
+def _tanh(z):
+    t = math.tanh(z)
+    return t, 1.0 - t * t
+
+
+def _sigmoid(z):
+    # Two forms so that exp never overflows: for z < 0, σ(z) = eᶻ/(1 + eᶻ).
+    if z >= 0.0:
+        s = 1.0 / (1.0 + math.exp(-z))
+    else:
+        e = math.exp(z)
+        s = e / (1.0 + e)
+    return s, s * (1.0 - s)
+
+
+ACTIVATIONS = {"linear": _identity, "relu": _relu, "tanh": _tanh, "sigmoid": _sigmoid}
