@@ -1,0 +1,46 @@
+# Two commands are all a student needs: `make lab` and `make test`.
+# Each creates or updates .venv from requirements.txt and installs the package in editable mode.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+READY := $(VENV)/.ready
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+.PHONY: lab test notebooks images bench e2e site clean
+
+$(READY): requirements.txt pyproject.toml
+	bash tools/ensure-graphviz.sh
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(READY)
+
+lab: $(READY)  ## open the course in JupyterLab
+	$(BIN)/jupyter lab notebooks/
+
+test: $(READY)  ## every test: unit and property tests, then every notebook re-executed by nbval
+	$(BIN)/python -m pytest tests notebooks $(NBVAL)
+
+notebooks: $(READY)  ## re-execute every notebook in place (commit the result)
+	$(BIN)/python tools/execute_notebooks.py notebooks/*.ipynb
+
+images: $(READY)  ## regenerate the pictures in images/ through the command line
+	$(BIN)/python -m micrograd_mlp --dataset moons --no-progress --out images
+	$(BIN)/python -m micrograd_mlp --dataset circles --no-progress --out images
+
+bench: $(READY)  ## the speed and memory benchmark: writes benchmarks/RESULTS.md and images/benchmark.png
+	$(BIN)/python -m pip install --quiet -e ".[bench]"
+	$(BIN)/python benchmarks/run.py
+
+e2e: $(READY) site  ## every notebook and the site in real JupyterLab and Chromium
+	$(BIN)/python -m pip install --quiet -e ".[e2e]"
+	$(BIN)/python tests/e2e/run.py
+
+site: $(READY)  ## the course as a static website in build/site
+	$(BIN)/python -m pip install --quiet -e ".[site]"
+	$(BIN)/python tools/build_site.py
+
+clean:
+	rm -rf build .pytest_cache .hypothesis
