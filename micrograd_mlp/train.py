@@ -4,14 +4,13 @@
 history of both, and gives identical results for the same seed.
 """
 
-import gc
 import math
 import random
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from tqdm import tqdm
 
+from .engine import gc_paused
 from .losses import LABELS, LOSSES, accuracy, convert_labels, l2_penalty
 from .optim import SGD, linear_decay
 
@@ -33,19 +32,6 @@ class TrainingDiverged(ArithmeticError):
     def __init__(self, message, history):
         super().__init__(message)
         self.history = history
-
-
-@contextmanager
-def _cyclic_gc_paused():
-    # Our graphs hold no reference cycles, so reference counting frees them; the
-    # cyclic collector would only rescan the thousands of nodes each step creates.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def fit(
@@ -86,7 +72,7 @@ def fit(
     rng = random.Random(seed)
     history = History()
     bar = tqdm(range(steps), desc=f"training ({loss})", disable=not progress, ascii=True, ncols=90)
-    with _cyclic_gc_paused(), bar:
+    with gc_paused(), bar:
         for step in bar:
             if batch_size is None:
                 batch_X, batch_y = X, labels
