@@ -55,8 +55,6 @@ def gc_paused():
 
 
 def _as_float(data):
-    if type(data) is float:
-        return data
     if isinstance(data, bool) or not isinstance(data, numbers.Real):
         kind = type(data).__name__
         hint = " (use the Value itself)" if isinstance(data, Value) else ", e.g. Value(float(x))"
@@ -102,7 +100,7 @@ class Value:
     __slots__ = ("data", "grad", "label", "op", "children", "local_grads")
 
     def __init__(self, data, label=""):
-        self.data = _as_float(data)
+        self.data = data if type(data) is float else _as_float(data)
         self.grad = 0.0
         self.label = label
         self.op = ""
@@ -264,22 +262,26 @@ class Value:
         ``Module.zero_grad()``) before each new backward pass. Gradients of
         intermediate values are recomputed from scratch on every call.
         """
-        with gc_paused():
-            order = self.topological_order()
-            for node in order:
-                if node.children:
-                    node.grad = 0.0
+        if not self.children:  # a lone leaf: d(self)/d(self) = 1
             self.grad += 1.0
+            return
+        with gc_paused():
+            order = self.topological_order(leaves=False)
+            for node in order:
+                node.grad = 0.0
+            self.grad = 1.0
             for node in reversed(order):
                 grad = node.grad
                 for child, local in zip(node.children, node.local_grads):
                     child.grad += local * grad
 
-    def topological_order(self):
+    def topological_order(self, leaves=True):
         """Every value this one depends on, each listed after all the values it was computed from.
 
         An explicit stack instead of recursion, so graphs a million operations deep
         work (a recursive walk stops at Python's recursion limit, about 1,000).
+        ``leaves=False`` leaves out the values computed from nothing (they pass no
+        gradient on, so ``backward`` need not visit them).
         """
         order = []
         visited = set()
@@ -294,11 +296,10 @@ class Value:
             visited.add(node)
             stack.append((node, True))
             for child in node.children:
-                if child in visited:
-                    continue
                 if child.children:
-                    stack.append((child, False))
-                else:  # a leaf depends on nothing, so it can take its place at once
+                    if child not in visited:
+                        stack.append((child, False))
+                elif leaves and child not in visited:  # a leaf depends on nothing: it can take its place at once
                     visited.add(child)
                     order.append(child)
         return order
