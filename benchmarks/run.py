@@ -172,12 +172,18 @@ def main():
     fit(bm.demo_model(), X, y, steps=100, progress=False)
     training_100 = time.perf_counter() - start
 
-    memory = {}
+    memory = {}  # name: (bytes per node after forward, after backward, nodes)
     gc.disable()
     mg_model, plain_model, fused_model = micrograd_model(bm.demo_model()), bm.demo_model(fused=False), bm.demo_model()
-    memory["micrograd 0.1.0"] = bm.bytes_per_node(with_backward(lambda: micrograd_loss(mg_model, X, y)), micrograd_nodes)
-    memory["ours, plain graph"] = bm.bytes_per_node(with_backward(lambda: lecture_loss(plain_model, X, y)), lambda r: len(r.topological_order()))
-    memory["ours, fast path"] = bm.bytes_per_node(with_backward(lambda: bm.engine_loss(fused_model, X, y)), lambda r: len(r.topological_order()))
+    our_nodes = lambda root: len(root.topological_order())  # noqa: E731
+    for name, make_loss, count in (
+        ("micrograd 0.1.0", lambda: micrograd_loss(mg_model, X, y), micrograd_nodes),
+        ("ours, plain graph", lambda: lecture_loss(plain_model, X, y), our_nodes),
+        ("ours, fast path", lambda: bm.engine_loss(fused_model, X, y), our_nodes),
+    ):
+        forward, nodes = bm.bytes_per_node(make_loss, count)
+        after_backward, _ = bm.bytes_per_node(with_backward(make_loss), count)
+        memory[name] = (forward, after_backward, nodes)
     gc.enable()
 
     chain_paused = bm.time_chain(pause_gc=True)
@@ -236,11 +242,13 @@ def render(started, steps, first_loss, training_100, memory, chain_paused, chain
         "- *pure-Python floor*: the same step written by hand on lists of floats, the backward pass derived on paper; no graph.",
         "- *numpy*: the same step as matrix products over all points at once.",
         "",
-        "## Memory held by the graph of one loss (after backward)",
+        "## Memory held by the graph of one loss",
         "",
-        "| engine | nodes | bytes per node |",
-        "| --- | --- | --- |",
-        *[f"| {name} | {nodes:,} | {per:.0f} |" for name, (per, nodes) in memory.items()],
+        "tracemalloc's growth while the loss of all 100 points is built (and then backpropagated), over the graph's node count.",
+        "",
+        "| engine | nodes | bytes per node after forward | after backward | whole graph after backward |",
+        "| --- | --- | --- | --- | --- |",
+        *[f"| {name} | {nodes:,} | {fwd:.0f} | {bwd:.0f} | {bwd * nodes / 1e6:.1f} MB |" for name, (fwd, bwd, nodes) in memory.items()],
         "",
         "## Other measurements",
         "",
