@@ -8,6 +8,11 @@ passes ``local derivative * its own gradient`` on to each of its children.
 Unlike a closure per operation (as in micrograd), the local derivatives are
 stored as plain numbers, so a graph holds no reference cycles and is freed by
 reference counting as soon as the last name for its output goes away.
+
+Bad numbers: arithmetic follows IEEE floats (an overflowing product is inf,
+inf − inf is nan), while functions with no real answer raise a clear error
+(log of 0 or less, exp overflow, division by zero, a negative base to a
+fractional power). ``fit`` stops with a message once the loss is not finite.
 """
 
 import gc
@@ -143,7 +148,16 @@ class Value:
             data = self.data**k
             local = k * self.data ** (k - 1.0) if k != 0.0 else 0.0
         except ZeroDivisionError:
-            raise ZeroDivisionError(f"{self.data!r} ** {k!r}: zero cannot be raised to a negative power") from None
+            if k < 0.0:
+                raise ZeroDivisionError(f"{self.data!r} ** {k!r}: zero cannot be raised to a negative power") from None
+            raise ZeroDivisionError(
+                f"{self.data!r} ** {k!r}: the slope of x ** {k:g} at 0 is infinite, so there is no gradient there"
+            ) from None
+        except OverflowError:
+            raise OverflowError(
+                f"{self.data!r} ** {k!r} is too large for a float; "
+                "inputs this large usually mean the learning rate is too high"
+            ) from None
         if isinstance(data, complex):
             raise ValueError(f"{self.data!r} ** {k!r} is not a real number: a negative base needs a whole-number exponent")
         return _result(data, f"**{exponent:g}", (self,), (local,))
@@ -155,8 +169,14 @@ class Value:
                 f"{self.data!r} ** Value: a Value exponent needs a positive base (its gradient uses ln(base)); "
                 "for a fixed power use a plain number, e.g. x ** 2"
             )
-        data = self.data**exponent.data
-        local_base = exponent.data * self.data ** (exponent.data - 1.0)
+        try:
+            data = self.data**exponent.data
+            local_base = exponent.data * self.data ** (exponent.data - 1.0)
+        except OverflowError:
+            raise OverflowError(
+                f"{self.data!r} ** {exponent.data!r} is too large for a float; "
+                "inputs this large usually mean the learning rate is too high"
+            ) from None
         return _result(data, "**", (self, exponent), (local_base, data * math.log(self.data)))
 
     def __neg__(self):

@@ -10,18 +10,17 @@ __all__ = ["check"]
 def check(name, answer, expected, tol=1e-4, hint=""):
     """Print whether ``answer`` matches ``expected`` (numbers, Values or lists of them, within ``tol``).
 
-    Returns True when correct. ``None`` means "not answered yet". ``hint``
-    is printed along with a wrong answer.
+    ``...`` or ``None`` means "not answered yet". ``hint`` is printed along
+    with a wrong answer. Returns nothing, so a check cell shows only its verdict.
     """
     if answer is None or answer is Ellipsis:
         print(f"[ ] {name}: not answered yet: replace the ... (or None) with your answer and run the cell again.")
-        return False
+        return
     problem = _difference(_plain(answer), _plain(expected), tol)
     if problem is None:
         print(f"[✓] {name}: correct!")
-        return True
-    print(f"[✗] {name}: not yet: {problem}." + (f" Hint: {hint}" if hint else ""))
-    return False
+    else:
+        print(f"[✗] {name}: not yet: {problem}." + (f" Hint: {hint}" if hint else ""))
 
 
 def _plain(x):

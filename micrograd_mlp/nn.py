@@ -22,7 +22,10 @@ def _check_inputs(x, nin, who):
         raise TypeError(f"{who} expects a list of {nin} numbers, got {type(x).__name__}")
     if len(x) != nin:
         raise ValueError(f"{who} expects {nin} inputs, got {len(x)}")
-    return [xi if isinstance(xi, Value) else _input_float(xi, who) for xi in x]
+    xs = [xi if isinstance(xi, Value) else _input_float(xi, who) for xi in x]
+    if any(isinstance(xi, Value) for xi in xs):  # a mix: make every input a Value (Value.neuron needs one kind)
+        xs = [xi if isinstance(xi, Value) else Value(xi) for xi in xs]
+    return xs
 
 
 def _input_float(xi, who):

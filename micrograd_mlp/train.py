@@ -79,14 +79,18 @@ def fit(
             else:
                 chosen = rng.sample(range(len(X)), batch_size)
                 batch_X, batch_y = [X[i] for i in chosen], [labels[i] for i in chosen]
-            scores = [model(x) for x in batch_X]
-            total = loss_fn(scores, batch_y)
-            if alpha:
-                total = total + l2_penalty(model.parameters(), alpha)
+            try:
+                scores = [model(x) for x in batch_X]
+                total = loss_fn(scores, batch_y)
+                if alpha:
+                    total = total + l2_penalty(model.parameters(), alpha)
+                loss_value = total.data
+            except OverflowError:  # e.g. mse squaring a score beyond the largest float
+                loss_value = math.inf
             step_lr = optimizer.current_lr()
-            if not math.isfinite(total.data):
+            if not math.isfinite(loss_value):
                 raise TrainingDiverged(
-                    f"the loss became {total.data} at step {step} (learning rate {step_lr:g}), so training stopped; "
+                    f"the loss became {loss_value} at step {step} (learning rate {step_lr:g}), so training stopped; "
                     f"the parameters are those of step {step}. Try a smaller learning rate, e.g. lr={step_lr / 10:g}",
                     history,
                 )
