@@ -89,10 +89,13 @@ def draw_dot(root, rankdir="LR", max_nodes=300, dpi=110):
         graph_attr={"rankdir": rankdir, "dpi": str(dpi)},
         node_attr={"fontname": "Helvetica", "fontsize": "11"},
     )
+    # A record's fields stack across the rank direction, so left-to-right graphs get tall, narrow boxes
+    # and top-to-bottom ones need braces to do the same.
+    stacked = "{}" if rankdir in ("LR", "RL") else "{{ {} }}"
     for value in order:
         name = names[value]
         label = f"{_escape(value.label)} | " if value.label else ""
-        graph.node(name, label=f"{{ {label}data {value.data:.4f} | grad {value.grad:.4f} }}", shape="record")
+        graph.node(name, label=stacked.format(f"{label}data {value.data:.4f} | grad {value.grad:.4f}"), shape="record")
         if value.op:
             graph.node(name + "op", label=_escape(value.op), shape="ellipse")
             graph.edge(name + "op", name)
