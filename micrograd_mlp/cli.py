@@ -43,8 +43,8 @@ def _positive_float(text):
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"expected a number greater than 0, got {text}")
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a finite number greater than 0, got {text}")
     return value
 
 
@@ -113,6 +113,10 @@ def main(argv=None):
     settings = {**DEFAULTS[args.dataset], **{k: v for k, v in vars(args).items() if v is not None and k in DEFAULTS["moons"]}}
     if args.momentum >= 1.0:
         build_parser().error(f"argument --momentum: must be below 1, got {args.momentum}")
+    if args.samples < 2:
+        build_parser().error(f"argument --samples: expected at least 2 points, got {args.samples}")
+    if not 0 <= args.seed < 2**32:
+        build_parser().error(f"argument --seed: expected a whole number from 0 to 2**32 - 1, got {args.seed}")
     X, y = data.load(args.dataset, n_samples=args.samples, noise=args.noise, seed=args.seed)
     widths = settings["hidden"] if isinstance(settings["hidden"], list) else _widths(settings["hidden"])
     model = nn.MLP(len(X[0]), [*widths, 1], activation=settings["activation"], seed=args.seed)

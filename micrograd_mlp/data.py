@@ -9,8 +9,6 @@ every machine.
 import math
 import random
 
-from sklearn.datasets import make_circles, make_moons
-
 __all__ = ["toy", "moons", "circles", "xor", "spirals", "load", "DATASETS"]
 
 
@@ -23,12 +21,16 @@ def toy():
 
 def moons(n_samples=100, noise=0.1, seed=1):
     """Two interleaving half circles (scikit-learn's ``make_moons``)."""
+    from sklearn.datasets import make_moons  # imported on first use: scikit-learn takes seconds to import
+
     X, y = make_moons(n_samples=n_samples, noise=noise, random_state=seed)
     return X.tolist(), [float(label) for label in y]
 
 
 def circles(n_samples=100, noise=0.1, seed=1, factor=0.5):
     """A small circle inside a large one (scikit-learn's ``make_circles``); label 1 is the inner circle."""
+    from sklearn.datasets import make_circles  # imported on first use: scikit-learn takes seconds to import
+
     X, y = make_circles(n_samples=n_samples, noise=noise, factor=factor, random_state=seed)
     return X.tolist(), [float(label) for label in y]
 

@@ -1,0 +1,156 @@
+"""The training loop: it learns, it is reproducible, it stops with a clear message when it diverges."""
+
+import math
+
+import pytest
+
+from micrograd_mlp.data import load
+from micrograd_mlp.nn import MLP
+from micrograd_mlp.optim import linear_decay
+from micrograd_mlp.train import History, TrainingDiverged, fit
+
+
+@pytest.fixture(scope="module")
+def moons():
+    return load("moons", n_samples=40, noise=0.1, seed=1)
+
+
+def weights(model):
+    return [p.data for p in model.parameters()]
+
+
+@pytest.mark.parametrize("loss", ["hinge", "mse", "bce"])
+def test_training_reduces_the_loss(moons, loss):
+    X, y = moons
+    model = MLP(2, [8, 8, 1], activation="relu")
+    history = fit(model, X, y, loss=loss, steps=40, lr=0.1 if loss != "hinge" else None, progress=False)
+    assert len(history.loss) == len(history.accuracy) == len(history.lr) == 40
+    assert history.loss[-1] < 0.8 * history.loss[0]
+    assert history.accuracy[-1] >= 0.8
+    assert all(0.0 <= a <= 1.0 for a in history.accuracy)
+
+
+def test_learns_xor_with_a_hidden_layer():
+    X, y = load("xor", n_samples=40, noise=0.05, seed=2)
+    model = MLP(2, [8, 1], activation="tanh")
+    history = fit(model, X, y, loss="hinge", steps=80, progress=False)
+    assert history.accuracy[-1] >= 0.9
+
+
+def test_same_seed_same_history_and_weights(moons):
+    X, y = moons
+    runs = []
+    for _ in range(2):
+        model = MLP(2, [6, 6, 1], seed=3)
+        history = fit(model, X, y, steps=15, batch_size=10, momentum=0.5, seed=4, progress=False)
+        runs.append((history, weights(model)))
+    assert runs[0][0] == runs[1][0]  # History is a dataclass: compares every list exactly
+    assert runs[0][1] == runs[1][1]
+
+
+def test_the_batch_seed_matters(moons):
+    X, y = moons
+    histories = [fit(MLP(2, [6, 1], seed=3), X, y, steps=5, batch_size=10, seed=s, progress=False) for s in (1, 2)]
+    assert histories[0].loss != histories[1].loss
+
+
+def test_the_model_seed_matters(moons):
+    X, y = moons
+    histories = [fit(MLP(2, [6, 1], seed=s), X, y, steps=3, progress=False) for s in (1, 2)]
+    assert histories[0].loss != histories[1].loss
+
+
+def test_default_learning_rate_decays_linearly_from_one_towards_a_tenth(moons):
+    X, y = moons
+    history = fit(MLP(2, [4, 1]), X, y, steps=10, progress=False)
+    assert history.lr == pytest.approx([1.0 - 0.09 * i for i in range(10)])  # linear_decay(1.0, 0.1, steps)
+
+
+def test_a_schedule_or_a_number_as_learning_rate(moons):
+    X, y = moons
+    assert fit(MLP(2, [4, 1]), X, y, steps=3, lr=0.05, progress=False).lr == [0.05] * 3
+    history = fit(MLP(2, [4, 1]), X, y, steps=3, lr=linear_decay(0.3, 0.0, 3), progress=False)
+    assert history.lr == pytest.approx([0.3, 0.2, 0.1])
+
+
+def test_the_loss_includes_the_l2_penalty(moons):
+    X, y = moons
+    plain = fit(MLP(2, [4, 1]), X, y, steps=1, alpha=0.0, progress=False)
+    model = MLP(2, [4, 1])
+    penalty = 0.5 * sum(p.data**2 for p in model.parameters())
+    penalised = fit(model, X, y, steps=1, alpha=0.5, progress=False)
+    assert penalised.loss[0] == pytest.approx(plain.loss[0] + penalty, rel=1e-12)
+
+
+def test_labels_of_either_form_give_the_same_training(moons):
+    X, y = moons
+    as_01 = fit(MLP(2, [4, 1]), X, y, loss="hinge", steps=3, progress=False)
+    as_pm1 = fit(MLP(2, [4, 1]), X, [2 * label - 1 for label in y], loss="hinge", steps=3, progress=False)
+    assert as_01 == as_pm1
+
+
+def test_on_step_is_called_after_each_update(moons):
+    X, y = moons
+    calls = []
+    model = MLP(2, [4, 1])
+    fit(model, X, y, steps=4, progress=False, on_step=lambda step, m, h: calls.append((step, m is model, len(h.loss))))
+    assert calls == [(0, True, 1), (1, True, 2), (2, True, 3), (3, True, 4)]
+
+
+def test_log_every_prints_lines(moons, capsys):
+    X, y = moons
+    fit(MLP(2, [4, 1]), X, y, steps=5, log_every=2, progress=False)
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[1] for line in lines] == ["0", "2", "4"]
+    assert all("loss" in line and "accuracy" in line for line in lines)
+
+
+def test_progress_bar_shows_loss_and_accuracy(moons, capsys):
+    X, y = moons
+    fit(MLP(2, [4, 1]), X, y, steps=3, progress=True)
+    err = capsys.readouterr().err
+    assert "training (hinge)" in err and "3/3" in err
+
+
+@pytest.mark.parametrize("loss", ["hinge", "mse", "bce"])
+def test_a_huge_learning_rate_stops_with_a_clear_message(moons, loss):
+    X, y = moons
+    model = MLP(2, [8, 8, 1], activation="relu")
+    with pytest.raises(TrainingDiverged) as caught:
+        fit(model, X, y, loss=loss, lr=1e100, steps=50, progress=False)
+    error = caught.value
+    message = str(error)
+    history = error.history
+    assert isinstance(history, History)
+    assert 1 <= len(history.loss) < 50  # the steps before it went wrong are kept
+    step = len(history.loss)
+    assert f"at step {step}" in message
+    assert "smaller learning rate" in message and "lr=1e+99" in message
+    assert all(math.isfinite(v) for v in history.loss)
+    assert isinstance(error, ArithmeticError)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(loss="cross-entropy"), "unknown loss 'cross-entropy'; choose one of hinge, mse, bce"),
+        (dict(steps=0), "steps must be a whole number of at least 1"),
+        (dict(steps=2.5), "steps must be a whole number"),
+        (dict(batch_size=0), "batch_size must be between 1 and 40"),
+        (dict(batch_size=41), "batch_size must be between 1 and 40"),
+        (dict(momentum=1.0), "momentum"),
+        (dict(lr=-1.0), "learning rate must be positive"),
+    ],
+)
+def test_bad_arguments(moons, kwargs, message):
+    X, y = moons
+    with pytest.raises(ValueError, match=message):
+        fit(MLP(2, [4, 1]), X, y, progress=False, **kwargs)
+
+
+def test_data_and_labels_must_pair_up(moons):
+    X, y = moons
+    with pytest.raises(ValueError, match="40 points and 39 labels"):
+        fit(MLP(2, [4, 1]), X, y[:-1], progress=False)
+    with pytest.raises(ValueError, match="non-empty"):
+        fit(MLP(2, [4, 1]), [], [], progress=False)
