@@ -75,12 +75,6 @@ def micrograd_loss(model, X, y):
     return sum(losses) * (1.0 / len(losses)) + bm.ALPHA * sum(p * p for p in model.parameters())
 
 
-def lecture_loss(model, X, y):
-    scores = [model(x) for x in X]
-    losses = [(1 + -yi * si).relu() for yi, si in zip(y, scores)]
-    return sum(losses) * (1.0 / len(losses)) + bm.ALPHA * sum(p * p for p in model.parameters())
-
-
 def with_backward(make_loss):
     def build():
         loss = make_loss()
@@ -97,7 +91,7 @@ def steps_per_engine(X, y):
     floor_layers, numpy_layers = bm.weights_of(seed_model), bm.numpy_weights(seed_model)
     first = {
         "micrograd": micrograd_loss(mg, X, y).data,
-        "plain": lecture_loss(plain, X, y).data,
+        "plain": bm.lecture_loss(plain, X, y).data,
         "floor": bm.floor_forward_backward(bm.weights_of(seed_model), X, y, bm.ALPHA)[0],
     }
     spread = max(first.values()) - min(first.values())
@@ -178,7 +172,7 @@ def main():
     our_nodes = lambda root: len(root.topological_order())  # noqa: E731
     for name, make_loss, count in (
         ("micrograd 0.1.0", lambda: micrograd_loss(mg_model, X, y), micrograd_nodes),
-        ("ours, plain graph", lambda: lecture_loss(plain_model, X, y), our_nodes),
+        ("ours, plain graph", lambda: bm.lecture_loss(plain_model, X, y), our_nodes),
         ("ours, fast path", lambda: bm.engine_loss(fused_model, X, y), our_nodes),
     ):
         forward, nodes = bm.bytes_per_node(make_loss, count)

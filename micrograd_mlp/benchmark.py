@@ -29,7 +29,7 @@ from .losses import convert_labels, hinge, l2_penalty
 from .nn import MLP
 
 __all__ = [
-    "demo_problem", "demo_model", "engine_loss", "engine_step", "lecture_step", "floor_step", "numpy_step", "weights_of",
+    "demo_problem", "demo_model", "engine_loss", "lecture_loss", "engine_step", "lecture_step", "floor_step", "numpy_step", "weights_of",
     "numpy_weights", "compare", "bytes_per_node", "chain", "time_chain", "machine",
 ]
 
@@ -52,28 +52,30 @@ def lr_at(k):
 
 
 def engine_loss(model, X, y):
-    """The demo's loss with the package's functions."""
+    """The demo's loss with the package's functions: fused neurons and one-node sums (the fast path)."""
     scores = [model(x) for x in X]
     return hinge(scores, y) + l2_penalty(model.parameters(), ALPHA)
 
 
-def engine_step(model, X, y, k=0):
-    """One step with the package's losses: fused neurons and one-node sums (the fast path)."""
-    loss = engine_loss(model, X, y)
-    model.zero_grad()
-    loss.backward()
-    lr = lr_at(k)
-    for p in model.parameters():
-        p.data -= lr * p.grad
-    return loss.data
-
-
-def lecture_step(model, X, y, k=0):
-    """One step written as in micrograd's demo: every + and * its own node (the plain graph)."""
+def lecture_loss(model, X, y):
+    """The demo's loss written as in micrograd's demo: with ``fused=False``, every + and * its own node."""
     scores = [model(x) for x in X]
     losses = [(1 + -yi * si).relu() for yi, si in zip(y, scores)]
     data_loss = sum(losses) * (1.0 / len(losses))
-    loss = data_loss + ALPHA * sum(p * p for p in model.parameters())
+    return data_loss + ALPHA * sum(p * p for p in model.parameters())
+
+
+def engine_step(model, X, y, k=0):
+    """One training step on the fast path."""
+    return _descend(model, engine_loss(model, X, y), k)
+
+
+def lecture_step(model, X, y, k=0):
+    """One training step on the plain graph."""
+    return _descend(model, lecture_loss(model, X, y), k)
+
+
+def _descend(model, loss, k):
     model.zero_grad()
     loss.backward()
     lr = lr_at(k)

@@ -7,6 +7,7 @@ Writes into ``--out`` (default ``images/``):
 """
 
 import argparse
+import math
 import sys
 from pathlib import Path
 
@@ -28,34 +29,24 @@ DEFAULTS = {
 }
 
 
-def _positive_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {value}")
-    return value
+def _number(convert, what, accept, requirement):
+    """An argparse type: ``convert(text)``, which ``accept`` must approve; errors name ``what`` was expected."""
+
+    def parse(text):
+        try:
+            value = convert(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
+        if not accept(value):
+            raise argparse.ArgumentTypeError(f"expected {requirement}, got {text}")
+        return value
+
+    return parse
 
 
-def _positive_float(text):
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not 0 < value < float("inf"):
-        raise argparse.ArgumentTypeError(f"expected a finite number greater than 0, got {text}")
-    return value
-
-
-def _non_negative_float(text):
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not value >= 0:
-        raise argparse.ArgumentTypeError(f"expected a number of at least 0, got {text}")
-    return value
+_positive_int = _number(int, "a whole number", lambda v: v >= 1, "a whole number of at least 1")
+_positive_float = _number(float, "a number", lambda v: 0 < v < math.inf, "a finite number greater than 0")
+_non_negative_float = _number(float, "a number", lambda v: 0 <= v < math.inf, "a number of at least 0")
 
 
 def _widths(text):
