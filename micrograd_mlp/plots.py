@@ -67,8 +67,10 @@ def plot_decision_boundary(model, X, y, ax=None, resolution=200, padding=0.5, ti
     x2 = np.linspace(X[:, 1].min() - padding, X[:, 1].max() + padding, resolution)
     grid1, grid2 = np.meshgrid(x1, x2)
     scores = predict(model, np.column_stack([grid1.ravel(), grid2.ravel()]))[:, 0].reshape(grid1.shape)
-    limit = max(float(np.abs(scores).max()), 1e-9)
-    ax.contourf(grid1, grid2, scores, levels=np.linspace(-limit, limit, 21), cmap="RdBu", alpha=0.55)
+    # The colour scale spans the scores at the data, not in the far corners of the grid,
+    # where they grow large and would leave the region of interest pale.
+    limit = max(float(np.abs(predict(model, X)[:, 0]).max()), 1e-9)
+    ax.contourf(grid1, grid2, scores, levels=np.linspace(-limit, limit, 21), cmap="RdBu", alpha=0.55, extend="both")
     if scores.min() < 0.0 < scores.max():
         ax.contour(grid1, grid2, scores, levels=[0.0], colors="black", linewidths=1.2)
     plot_dataset(X, y, ax=ax, title=title)

@@ -102,7 +102,7 @@ def fit(
             history.lr.append(step_lr)
             bar.set_postfix_str(f"loss={total.data:.4f}, accuracy={history.accuracy[-1]:.0%}", refresh=False)
             if log_every and (step % log_every == 0 or step == steps - 1):
-                tqdm.write(f"step {step:4d}  loss {total.data:.6f}  accuracy {history.accuracy[-1]:.0%}")
+                tqdm.write(f"step {step:4d}  loss {total.data:.4f}  accuracy {history.accuracy[-1]:.0%}")
             if on_step:
                 on_step(step, model, history)
     return history
