@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 READY := $(VENV)/.ready
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: lab test notebooks images bench e2e site clean
+.PHONY: lab test notebooks images bench e2e e2e-browser site clean
 
 $(READY): requirements.txt pyproject.toml
 	bash tools/ensure-graphviz.sh
@@ -34,11 +34,14 @@ bench: $(READY)  ## the speed and memory benchmark: writes benchmarks/RESULTS.md
 	$(BIN)/python -m pip install --quiet -e ".[bench]"
 	$(BIN)/python benchmarks/run.py
 
-e2e: $(READY) site  ## every notebook and the site in real JupyterLab and Chromium
+e2e: $(READY) e2e-browser site  ## every notebook in real JupyterLab, then the site, driven by the system's Chromium; screenshots in build/e2e
 	$(BIN)/python -m pip install --quiet -e ".[e2e]"
 	$(BIN)/python tests/e2e/run.py
 
-site: $(READY)  ## the course as a static website in build/site
+e2e-browser: $(READY)  # stop early, saying what to install, when Chromium is missing
+	@$(BIN)/python tests/e2e/run.py --check-browser
+
+site: $(READY)  ## the course as a static website in build/site, from the notebooks' stored outputs (works offline)
 	$(BIN)/python -m pip install --quiet -e ".[site]"
 	$(BIN)/python tools/build_site.py
 
