@@ -118,6 +118,7 @@ def steps_per_engine(X, y):
     engines = {
         "micrograd 0.1.0": counted("micrograd", micrograd_step, mg),
         "ours, plain graph": counted("plain", bm.lecture_step, plain),
+        "ours, plain graph, GC paused": paused(counted("plain_paused", bm.lecture_step, bm.demo_model(fused=False))),
         "ours, fast path": paused(counted("fused", bm.engine_step, fused)),
         "ours, fast path, GC on": counted("fused_gc", bm.engine_step, bm.demo_model(fused=True)),
         "pure-Python floor": counted("floor", bm.floor_step, floor_layers),
@@ -229,7 +230,8 @@ def render(started, steps, first_loss, training_100, memory, chain_paused, chain
         "| --- | --- | --- | --- |",
         *[f"| {name} | {fmt(s['median'])} | {fmt(s['min'])} – {fmt(s['max'])} | {s['median'] / floor:.1f} |" for name, s in steps.items()],
         "",
-        "- *ours, plain graph*: `fused=False`, the step written as in the lecture: every `+` and `*` is a node, as micrograd builds it.",
+        "- *ours, plain graph*: `fused=False`, the step written as in the lecture: every `+` and `*` is a node, as micrograd builds it; "
+        "*GC paused*: the same with CPython's cyclic garbage collector paused during the step.",
         "- *ours, fast path*: the default `MLP` (one node per neuron, `Value.neuron`) and the package's losses (`Value.sum`), "
         "with CPython's cyclic garbage collector paused during the step, as `fit()` does (our graphs have no reference cycles, "
         "so reference counting frees them). *GC on*: the same step with the collector left running.",
