@@ -513,9 +513,7 @@ def check_site(context, site, notebooks, shots, timeout):
     results = []
     with serve(site) as base:
         result = Result("site index")
-        page = context.new_page()
-        log = watch_requests(page)
-        try:
+        with site_page(context, result) as page:
             page.goto(f"{base}/index.html", timeout=timeout * 1000)
             page.wait_for_load_state("load")
             rows = page.locator("article table tbody tr").count()
@@ -528,19 +526,12 @@ def check_site(context, site, notebooks, shots, timeout):
             result.check(colab == len(notebooks), f"{colab} Colab links for {len(notebooks)} lessons")
             result.check(not state["broken"], f"pictures that did not load: {state['broken'][:3]}")
             page.screenshot(path=str(shots / "site-index.png"), full_page=True)
-        except Exception as error:
-            result.problems.append(f"{type(error).__name__}: {str(error).splitlines()[0]}")
-        finally:
-            page.close()
-        site_requests(result, log)
         results.append(result.finish())
 
         for index, path in enumerate(notebooks):
             result = Result(f"site {path.stem}")
             stored = facts(json.loads(path.read_text(encoding="utf-8"))["cells"])
-            page = context.new_page()
-            log = watch_requests(page)
-            try:
+            with site_page(context, result) as page:
                 page.goto(f"{base}/notebooks/{path.stem}.html", timeout=timeout * 1000)
                 page.wait_for_load_state("load")
                 state = page.evaluate(SITE_PAGE_JS)
@@ -554,16 +545,21 @@ def check_site(context, site, notebooks, shots, timeout):
                 result.check(state["previous"], "no link to the previous page")
                 result.check(state["next"] or index == len(notebooks) - 1, "no link to the next lesson")
                 page.screenshot(path=str(shots / f"site-{path.stem}.png"), full_page=True)
-            except Exception as error:
-                result.problems.append(f"{type(error).__name__}: {str(error).splitlines()[0]}")
-            finally:
-                page.close()
-            site_requests(result, log)
             results.append(result.finish())
     return results
 
 
-def site_requests(result, log):
+@contextlib.contextmanager
+def site_page(context, result):
+    """A fresh page of the site; an error inside the block, an external or failed request, a script error: a problem."""
+    page = context.new_page()
+    log = watch_requests(page)
+    try:
+        yield page
+    except Exception as error:
+        result.problems.append(f"{type(error).__name__}: {str(error).splitlines()[0]}")
+    finally:
+        page.close()
     result.check(not log["external"], f"requests outside the site (it must work offline): {log['external'][:3]}")
     result.check(not log["failed"], f"failed requests: {log['failed'][:3]}")
     result.check(not log["errors"], f"JavaScript errors: {log['errors'][:2]}")
