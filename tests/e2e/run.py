@@ -641,7 +641,8 @@ def main(argv=None):
             finally:
                 context.close()
     failed = [result.name for result in results if result.problems]
-    print(f"e2e: {len(results) - len(failed)} passed, {len(failed)} failed in {time.perf_counter() - begin:.0f} s")
+    print(f"e2e took {time.perf_counter() - begin:.0f} s")
+    print(f"e2e: {len(results) - len(failed)} passed, {len(failed)} failed")
     if failed:
         print(f"failed: {', '.join(failed)}; screenshots in {shots}")
     return 1 if failed else 0
