@@ -18,7 +18,7 @@ $(READY): requirements.txt pyproject.toml
 	touch $(READY)
 
 lab: $(READY)  ## open the course in JupyterLab
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/01_derivatives.ipynb
 
 test: $(READY)  ## every test: unit and property tests, then every notebook re-executed by nbval
 	$(BIN)/python -m pytest tests notebooks $(NBVAL)
