@@ -79,5 +79,6 @@ def test_has_exercises_with_hidden_worked_solutions(path):
     assert solutions, "no cell tagged solution"
     for cell in solutions:
         assert cell.cell_type == "code"
-        assert cell.metadata.get("jupyter", {}).get("source_hidden") is True
+        assert cell.metadata.get("jupyter", {}).get("source_hidden") is True  # collapsed in JupyterLab
+        assert cell.metadata.get("cellView") == "form" and cell.source.startswith("#@title")  # hidden in Colab
     assert any("check(" in cell.source for cell in cells if cell.cell_type == "code")
