@@ -49,19 +49,20 @@ class Module:
 
 
 class Neuron(Module):
-    """act(Σ wᵢxᵢ + b) with weights drawn uniformly from [−1, 1] and bias 0.
+    """act(Σ wᵢxᵢ + b) with weights drawn uniformly from [−1, 1] and bias 0, labelled w1, w2, …, b.
 
     ``fused=True`` computes w·x + b as one graph node (fast); ``fused=False``
     builds it from explicit ``*`` and ``+`` nodes (for drawing and teaching).
     Both give the same values and gradients.
     """
 
-    def __init__(self, nin, activation="tanh", rng=None, fused=True):
+    def __init__(self, nin, activation="tanh", rng=None, fused=True, name=""):
         if not isinstance(nin, int) or nin < 1:
             raise ValueError(f"a neuron needs at least one input, got nin={nin!r}")
         rng = rng or random.Random(0)
-        self.w = [Value(rng.uniform(-1.0, 1.0), label=f"w{i + 1}") for i in range(nin)]
-        self.b = Value(0.0, label="b")
+        prefix = f"{name} " if name else ""  # labels such as "L1n2 w1" tell a network's parameters apart in pictures
+        self.w = [Value(rng.uniform(-1.0, 1.0), label=f"{prefix}w{i + 1}") for i in range(nin)]
+        self.b = Value(0.0, label=f"{prefix}b")
         self.activation = _check_activation(activation)
         self.fused = fused
 
@@ -86,11 +87,13 @@ class Neuron(Module):
 class Layer(Module):
     """``nout`` neurons, each seeing all ``nin`` inputs; returns a list of ``nout`` Values."""
 
-    def __init__(self, nin, nout, activation="tanh", rng=None, fused=True):
+    def __init__(self, nin, nout, activation="tanh", rng=None, fused=True, name=""):
         if not isinstance(nout, int) or nout < 1:
             raise ValueError(f"a layer needs at least one neuron, got nout={nout!r}")
         rng = rng or random.Random(0)
-        self.neurons = [Neuron(nin, activation, rng, fused) for _ in range(nout)]
+        self.neurons = [
+            Neuron(nin, activation, rng, fused, name=f"{name}n{j + 1}" if name else "") for j in range(nout)
+        ]
 
     def __call__(self, x):
         return self._forward(_check_inputs(x, len(self.neurons[0].w), "Layer"))
@@ -109,6 +112,7 @@ class MLP(Module):
     """A multi-layer perceptron: ``MLP(2, [16, 16, 1])`` has two hidden layers of 16 and one output.
 
     Hidden layers use ``activation``, the last layer ``output_activation``.
+    Parameters are labelled by place: "L1n2 w1" is the first weight of neuron 2 of layer 1.
     ``seed`` fixes the initial weights: the same seed gives the same network
     on every machine and Python version (``random.Random`` is portable).
     """
@@ -121,7 +125,9 @@ class MLP(Module):
         rng = random.Random(seed)
         sizes = [nin, *nouts]
         activations = [activation] * (len(nouts) - 1) + [output_activation]
-        self.layers = [Layer(sizes[i], sizes[i + 1], activations[i], rng, fused) for i in range(len(nouts))]
+        self.layers = [
+            Layer(sizes[i], sizes[i + 1], activations[i], rng, fused, name=f"L{i + 1}") for i in range(len(nouts))
+        ]
         self.nin = nin
 
     def __call__(self, x):

@@ -279,3 +279,9 @@ def test_unknown_activation_lists_the_choices():
 def test_bad_shapes(make, message):
     with pytest.raises(ValueError, match=message):
         make()
+
+
+def test_an_mlp_labels_each_parameter_by_layer_and_neuron():
+    labels = [p.label for p in MLP(2, [2, 1]).parameters()]
+    assert labels == ["L1n1 w1", "L1n1 w2", "L1n1 b", "L1n2 w1", "L1n2 w2", "L1n2 b", "L2n1 w1", "L2n1 w2", "L2n1 b"]
+    assert [p.label for p in Neuron(2).parameters()] == ["w1", "w2", "b"]
