@@ -52,7 +52,7 @@ def fit(
     """Train ``model`` on points ``X`` with labels ``y`` and return a ``History``.
 
     loss: "hinge", "mse" or "bce"; labels are converted to the form it expects.
-    lr: a number or a schedule ``lr(step)``; by default it decays linearly from 1.0 to 0.1.
+    lr: a number or a schedule ``lr(step)``; by default 1.0 − 0.9·step/steps, as in micrograd's demo.
     alpha: weight of the L2 penalty (0 for none).
     batch_size: examples per step, drawn with ``seed``; ``None`` uses all of them.
     log_every: also print a line every k steps (0: never).
