@@ -43,19 +43,8 @@ def micrograd_model(ours):
 
 
 def micrograd_step(model, X, y, k=0):
-    """The demo notebook's step, verbatim."""
-    MValue = micrograd.engine.Value
-    inputs = [list(map(MValue, row)) for row in X]
-    scores = list(map(model, inputs))
-    losses = [(1 + -yi * si).relu() for yi, si in zip(y, scores)]
-    data_loss = sum(losses) * (1.0 / len(losses))
-    total = data_loss + bm.ALPHA * sum(p * p for p in model.parameters())
-    model.zero_grad()
-    total.backward()
-    lr = bm.lr_at(k)
-    for p in model.parameters():
-        p.data -= lr * p.grad
-    return total.data
+    """The demo notebook's step: its loss, then zero grads, backward and the SGD update."""
+    return bm.descend(model, micrograd_loss(model, X, y), k)
 
 
 def micrograd_nodes(root):
@@ -69,10 +58,13 @@ def micrograd_nodes(root):
 
 
 def micrograd_loss(model, X, y):
+    """The demo notebook's loss, verbatim."""
     MValue = micrograd.engine.Value
-    scores = [model(list(map(MValue, row))) for row in X]
+    inputs = [list(map(MValue, row)) for row in X]
+    scores = list(map(model, inputs))
     losses = [(1 + -yi * si).relu() for yi, si in zip(y, scores)]
-    return sum(losses) * (1.0 / len(losses)) + bm.ALPHA * sum(p * p for p in model.parameters())
+    data_loss = sum(losses) * (1.0 / len(losses))
+    return data_loss + bm.ALPHA * sum(p * p for p in model.parameters())
 
 
 def with_backward(make_loss):

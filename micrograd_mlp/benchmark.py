@@ -29,7 +29,7 @@ from .losses import convert_labels, hinge, l2_penalty
 from .nn import MLP
 
 __all__ = [
-    "demo_problem", "demo_model", "engine_loss", "lecture_loss", "engine_step", "lecture_step", "floor_step", "numpy_step", "weights_of",
+    "demo_problem", "demo_model", "engine_loss", "lecture_loss", "engine_step", "lecture_step", "descend", "floor_step", "numpy_step", "weights_of",
     "numpy_weights", "compare", "bytes_per_node", "chain", "time_chain", "machine",
 ]
 
@@ -67,15 +67,16 @@ def lecture_loss(model, X, y):
 
 def engine_step(model, X, y, k=0):
     """One training step on the fast path."""
-    return _descend(model, engine_loss(model, X, y), k)
+    return descend(model, engine_loss(model, X, y), k)
 
 
 def lecture_step(model, X, y, k=0):
     """One training step on the plain graph."""
-    return _descend(model, lecture_loss(model, X, y), k)
+    return descend(model, lecture_loss(model, X, y), k)
 
 
-def _descend(model, loss, k):
+def descend(model, loss, k):
+    """Zero the gradients, backpropagate ``loss`` and take an SGD step with the demo's learning rate at step k."""
     model.zero_grad()
     loss.backward()
     lr = lr_at(k)

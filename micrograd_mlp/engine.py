@@ -77,6 +77,12 @@ def _as_value(other):
     return Value(other)
 
 
+def _too_large(expression, detail=""):
+    return OverflowError(
+        f"{expression} is too large for a float{detail}; inputs this large usually mean the learning rate is too high"
+    )
+
+
 def _result(data, op, children, local_grads):
     """The Value produced by an operation: ``local_grads[i]`` is d(data)/d(children[i])."""
     out = Value.__new__(Value)
@@ -154,10 +160,7 @@ class Value:
                 f"{self.data!r} ** {k!r}: the slope of x ** {k:g} at 0 is infinite, so there is no gradient there"
             ) from None
         except OverflowError:
-            raise OverflowError(
-                f"{self.data!r} ** {k!r} is too large for a float; "
-                "inputs this large usually mean the learning rate is too high"
-            ) from None
+            raise _too_large(f"{self.data!r} ** {k!r}") from None
         if isinstance(data, complex):
             raise ValueError(f"{self.data!r} ** {k!r} is not a real number: a negative base needs a whole-number exponent")
         return _result(data, f"**{exponent:g}", (self,), (local,))
@@ -173,10 +176,7 @@ class Value:
             data = self.data**exponent.data
             local_base = exponent.data * self.data ** (exponent.data - 1.0)
         except OverflowError:
-            raise OverflowError(
-                f"{self.data!r} ** {exponent.data!r} is too large for a float; "
-                "inputs this large usually mean the learning rate is too high"
-            ) from None
+            raise _too_large(f"{self.data!r} ** {exponent.data!r}") from None
         return _result(data, "**", (self, exponent), (local_base, data * math.log(self.data)))
 
     def __neg__(self):
@@ -204,10 +204,7 @@ class Value:
         try:
             data = math.exp(self.data)
         except OverflowError:
-            raise OverflowError(
-                f"exp({self.data!r}) is too large for a float (the limit is about exp(709.78)); "
-                "inputs this large usually mean the learning rate is too high"
-            ) from None
+            raise _too_large(f"exp({self.data!r})", " (the limit is about exp(709.78))") from None
         return _result(data, "exp", (self,), (data,))
 
     def log(self):

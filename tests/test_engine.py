@@ -212,22 +212,12 @@ expressions = st.recursive(
 points = st.lists(st.floats(-2.0, 2.0, allow_nan=False), min_size=N_LEAVES, max_size=N_LEAVES)
 
 
-def build(tree, leaves):
-    """The expression on Values."""
+def compute(tree, leaves, on_floats=False):
+    """The expression over ``leaves``: with Value operations, or on plain floats with the math module."""
     if tree[0] == "leaf":
         return leaves[tree[1]]
-    if len(tree) == 2:
-        return UNARY[tree[0]][0](build(tree[1], leaves))
-    return BINARY[tree[0]][0](build(tree[1], leaves), build(tree[2], leaves))
-
-
-def evaluate(tree, xs):
-    """The same expression on plain floats, with the math module."""
-    if tree[0] == "leaf":
-        return xs[tree[1]]
-    if len(tree) == 2:
-        return UNARY[tree[0]][1](evaluate(tree[1], xs))
-    return BINARY[tree[0]][1](evaluate(tree[1], xs), evaluate(tree[2], xs))
+    operations = UNARY if len(tree) == 2 else BINARY
+    return operations[tree[0]][on_floats](*(compute(branch, leaves, on_floats) for branch in tree[1:]))
 
 
 def first_leaf(tree):
@@ -236,15 +226,15 @@ def first_leaf(tree):
 
 def check_expression(tree, xs):
     leaves = [Value(x) for x in xs]
-    out = build(tree, leaves)
+    out = compute(tree, leaves)
     order = out.topological_order()
     scale = max(abs(v.data) for v in order)
     assume(scale < 1e4)  # keep finite differences accurate
-    assert out.data == pytest.approx(evaluate(tree, xs), rel=1e-9, abs=1e-12)
+    assert out.data == pytest.approx(compute(tree, xs, on_floats=True), rel=1e-9, abs=1e-12)
     out.backward()
 
     def f(*vs):
-        return build(tree, list(vs))
+        return compute(tree, list(vs))
 
     for i, leaf_value in enumerate(leaves):
         expected = numeric_gradient(f, xs, i)
@@ -269,7 +259,7 @@ def test_random_expression_reusing_a_leaf(tree, op, xs):
 @given(tree=expressions, xs=points)
 def test_random_expression_backward_twice_accumulates_leaf_gradients(tree, xs):
     leaves = [Value(x) for x in xs]
-    out = build(tree, leaves)
+    out = compute(tree, leaves)
     out.backward()
     once = [v.grad for v in leaves]
     interior = [v.grad for v in out.topological_order() if v.children]
