@@ -4,7 +4,7 @@ The workload (micrograd's demo): 100 moons points (noise 0.1), MLP(2, [16, 16, 1
 with ReLU, max-margin loss plus 1e-4·Σw², full batch. One step = forward, loss,
 zero the gradients, backward, SGD update. Each ``*_step`` function below does one
 such step; ``compare`` times several of them in alternation so that all see the
-same machine load. ``benchmarks/run.py`` (``make bench``) and notebook 10 use this module.
+same machine load. ``benchmarks/run.py`` (``make bench``) and notebook 15 use this module.
 
 Three references besides the engine itself:
 - the pure-Python floor: the same step written by hand on plain floats, no graph;

@@ -1,0 +1,84 @@
+"""The exercise-check core: verdicts, numbers in any form, exact and decimal answers, student code that crashes."""
+
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+from micrograd_mlp.engine import Value
+from micrograd_mlp.exercises import Mistake, NotAnswered, as_number, call, exercise, expect_close, expect_exact
+
+
+@exercise("the answer")
+def check_three(answer):
+    expect_exact(answer, 3, mistakes={2: "you left out one of the three"}, hint="count again")
+
+
+@exercise("a third")
+def check_third(answer):
+    expect_close(answer, 1 / 3, decimals=3)
+
+
+def verdict(capsys):
+    return capsys.readouterr().out.strip()
+
+
+@pytest.mark.parametrize("answer", [3, 3.0, np.int64(3), np.float32(3.0), np.array(3), Value(3.0), Fraction(3)])
+def test_any_kind_of_number_counts(answer, capsys):
+    check_three(answer)
+    assert verdict(capsys) == "[✓] the answer: correct!"
+
+
+@pytest.mark.parametrize("answer", [None, ...])
+def test_unanswered(answer, capsys):
+    check_three(answer)
+    assert verdict(capsys).startswith("[ ] the answer: not answered yet")
+
+
+def test_whole_numbers_compare_exactly(capsys):
+    check_three(3.0001)
+    assert verdict(capsys) == "[✗] the answer: not yet: your answer is not right: count again"
+
+
+def test_a_typical_mistake_is_named_and_the_answer_never_shown(capsys):
+    check_three(2)
+    out = verdict(capsys)
+    assert out == "[✗] the answer: not yet: you left out one of the three"
+    check_three(-3)
+    assert verdict(capsys) == "[✗] the answer: not yet: your answer has the right size but the wrong sign"
+
+
+@pytest.mark.parametrize("answer, right", [(0.333, True), (0.3334, True), (0.33, False), (0.334, False), (1 / 3, True)])
+def test_decimals_to_the_stated_precision(answer, right, capsys):
+    check_third(answer)
+    assert verdict(capsys).startswith("[✓]" if right else "[✗]")
+
+
+@pytest.mark.parametrize("answer", ["3", [3], True, float("nan")])
+def test_non_numbers_are_refused_with_what_they_are(answer, capsys):
+    check_three(answer)
+    out = verdict(capsys)
+    assert out.startswith("[✗] the answer: not yet:")
+    assert "3" not in out.split("not yet:")[1] or repr(answer) in out
+
+
+def test_student_code_crash_is_reported_with_the_case():
+    def broken(x):
+        return 1 / x
+
+    with pytest.raises(Mistake, match="ZeroDivisionError on x = 0"):
+        call(broken, 0, case="x = 0")
+
+
+@pytest.mark.parametrize("stub_body", ["...", "raise NotImplementedError"])
+def test_a_stub_counts_as_not_answered(stub_body):
+    namespace = {}
+    exec(f"def stub(x):\n    {stub_body}\n", namespace)
+    with pytest.raises(NotAnswered):
+        as_number(call(namespace["stub"], 1))
+
+
+def test_a_check_returns_nothing(capsys):
+    assert check_three(3) is None
+    assert check_three(4) is None
+    assert check_three(None) is None
