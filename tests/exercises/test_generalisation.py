@@ -1,0 +1,150 @@
+"""Notebook 11's exercise: a train/test split by hand, right and in each of its typical wrong forms."""
+
+import random
+
+import pytest
+from sklearn.model_selection import train_test_split
+
+from micrograd_mlp.exercises.generalisation import check_split
+
+
+def verdict(capsys):
+    return capsys.readouterr().out.strip()
+
+
+def right(X, y, n_test, seed):
+    order = list(range(len(X)))
+    random.Random(seed).shuffle(order)
+    test, train = order[:n_test], order[n_test:]
+    return [X[i] for i in train], [X[i] for i in test], [y[i] for i in train], [y[i] for i in test]
+
+
+def with_scikit_learn(X, y, n_test, seed):
+    return train_test_split(X, y, test_size=n_test, random_state=seed)
+
+
+@pytest.mark.parametrize("split", [right, with_scikit_learn])
+def test_a_right_split_passes(split, capsys):
+    check_split(split)
+    assert verdict(capsys) == "[✓] a train/test split by hand: correct!"
+
+
+def stub_ellipsis(X, y, n_test, seed):
+    ...
+
+
+def stub_raises(X, y, n_test, seed):
+    raise NotImplementedError
+
+
+@pytest.mark.parametrize("stub", [stub_ellipsis, stub_raises])
+def test_a_stub_is_not_answered(stub, capsys):
+    check_split(stub)
+    assert verdict(capsys).startswith("[ ] a train/test split by hand: not answered yet")
+
+
+def last_points(X, y, n_test, seed):
+    cut = len(X) - n_test
+    return X[:cut], X[cut:], y[:cut], y[cut:]
+
+
+def first_points(X, y, n_test, seed):
+    return X[n_test:], X[:n_test], y[n_test:], y[:n_test]
+
+
+def sample_tested_but_all_trained(X, y, n_test, seed):
+    # tests on a random sample but trains on every point: the test points leak into training
+    chosen = random.Random(seed).sample(range(len(X)), n_test)
+    return list(X), [X[i] for i in chosen], list(y), [y[i] for i in chosen]
+
+
+def shuffled_separately(X, y, n_test, seed):
+    rng = random.Random(seed)
+    X, y = list(X), list(y)
+    rng.shuffle(X)
+    rng.shuffle(y)
+    return X[n_test:], X[:n_test], y[n_test:], y[:n_test]
+
+
+def with_replacement(X, y, n_test, seed):
+    rng = random.Random(seed)
+    picks = [rng.randrange(len(X)) for _ in X]
+    test, train = picks[:n_test], picks[n_test:]
+    return [X[i] for i in train], [X[i] for i in test], [y[i] for i in train], [y[i] for i in test]
+
+
+def unseeded(X, y, n_test, seed):
+    order = list(range(len(X)))
+    random.shuffle(order)
+    test, train = order[:n_test], order[n_test:]
+    return [X[i] for i in train], [X[i] for i in test], [y[i] for i in train], [y[i] for i in test]
+
+
+def seed_ignored(X, y, n_test, seed):
+    return right(X, y, n_test, 0)
+
+
+def shuffles_the_callers_lists(X, y, n_test, seed):
+    random.Random(seed).shuffle(X)
+    random.Random(seed).shuffle(y)  # the same order for both: the pairs stay together
+    return X[n_test:], X[:n_test], y[n_test:], y[:n_test]
+
+
+def one_too_many(X, y, n_test, seed):
+    return right(X, y, n_test + 1, seed)
+
+
+def swapped(X, y, n_test, seed):
+    X_train, X_test, y_train, y_test = right(X, y, n_test, seed)
+    return X_test, X_train, y_test, y_train
+
+
+def sklearn_order_confused(X, y, n_test, seed):
+    X_train, X_test, y_train, y_test = right(X, y, n_test, seed)
+    return X_train, y_train, X_test, y_test
+
+
+def drops_a_point(X, y, n_test, seed):
+    X_train, X_test, y_train, y_test = right(X, y, n_test, seed)
+    return X_train[1:], X_test, y_train[1:], y_test
+
+
+def three_things(X, y, n_test, seed):
+    return right(X, y, n_test, seed)[:3]
+
+
+def rescaled(X, y, n_test, seed):
+    X_train, X_test, y_train, y_test = right(X, y, n_test, seed)
+    return [[2 * v for v in x] for x in X_train], X_test, y_train, y_test
+
+
+def crashes(X, y, n_test, seed):
+    return X[n_test + len(X)]
+
+
+@pytest.mark.parametrize(
+    "split, message",
+    [
+        (last_points, "your test part is the first or the last n_test points, not a random choice"),
+        (first_points, "Shuffle before you cut"),
+        (sample_tested_but_all_trained, "that is leakage, the model would be tested on points it trained on"),
+        (shuffled_separately, "labels got separated from their points"),
+        (with_replacement, "appears twice in your training part: draw without replacement"),
+        (unseeded, "two calls with the same seed (3) gave different splits: draw with random.Random(seed)"),
+        (seed_ignored, "the seed does not change the split"),
+        (shuffles_the_callers_lists, "your function reordered or changed the caller's X or y"),
+        (one_too_many, "the test part should hold n_test points (the number you were given)"),
+        (swapped, "the training and test parts are swapped"),
+        (sklearn_order_confused, "each part needs one label per point"),
+        (drops_a_point, "some points are in neither part"),
+        (three_things, "return four things, in scikit-learn's order: X_train, X_test, y_train, y_test"),
+        (rescaled, "a point that is not one of the input points"),
+        (crashes, "your code raised IndexError on 60 points with n_test=15, seed=3"),
+    ],
+    ids=lambda value: getattr(value, "__name__", "message"),
+)
+def test_each_typical_mistake_is_named(split, message, capsys):
+    check_split(split)
+    out = verdict(capsys)
+    assert out.startswith("[✗] a train/test split by hand: not yet:")
+    assert message in out
