@@ -1,0 +1,215 @@
+"""Notebook 01's exercises: the right answers pass, each typical wrong one is named, no message gives the answer."""
+
+import math
+
+import numpy as np
+import pytest
+
+from micrograd_mlp.exercises.derivatives import (
+    check_central_difference,
+    check_predicted_d,
+    check_product_gradient,
+    check_zero_slope,
+)
+
+
+def verdict(capsys):
+    return capsys.readouterr().out.strip()
+
+
+def assert_rejected(out, *words):
+    assert out.startswith("[✗]"), out
+    for word in words:
+        assert word in out, out
+
+
+# --- exercise 1: the zero of the slope ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("answer", [2 / 3, 0.6667, np.float64(4 / 6), 0.66667])
+def test_zero_slope_right(answer, capsys):
+    check_zero_slope(answer)
+    assert verdict(capsys) == "[✓] zero slope: correct!"
+
+
+@pytest.mark.parametrize(
+    "answer, words",
+    [
+        (4 / 3, "not 3x"),
+        (1.5, "wrong way round"),
+        (4, "did not divide"),
+        (0, "slope is −4"),
+        (11 / 3, "value of f at the bottom"),
+        (-2 / 3, "wrong sign"),
+        (0.67, "not right to 4 decimals"),
+    ],
+)
+def test_zero_slope_mistakes_are_named_without_the_answer(answer, words, capsys):
+    check_zero_slope(answer)
+    out = verdict(capsys)
+    assert_rejected(out, words)
+    assert "0.666" not in out and "0.667" not in out and "2/3" not in out
+
+
+def test_zero_slope_not_answered(capsys):
+    check_zero_slope(...)
+    assert verdict(capsys).startswith("[ ] zero slope: not answered yet")
+
+
+# --- exercise 2: the central difference, built by the student ---------------------------------------
+
+
+def central_difference(f, x, h=1e-5):
+    return (f(x + h) - f(x - h)) / (2 * h)
+
+
+def central_difference_other_order(f, x, h=1e-5):
+    return (f(x + h) - f(x - h)) / 2 / h
+
+
+def forward(f, x, h=1e-5):
+    return (f(x + h) - f(x)) / h
+
+
+def backward(f, x, h=1e-5):
+    return (f(x) - f(x - h)) / h
+
+
+def run_of_h(f, x, h=1e-5):
+    return (f(x + h) - f(x - h)) / h
+
+
+def flipped(f, x, h=1e-5):
+    return (f(x - h) - f(x + h)) / (2 * h)
+
+
+def precedence(f, x, h=1e-5):
+    return (f(x + h) - f(x - h)) / 2 * h
+
+
+def fixed_step(f, x, h=1e-5):
+    return (f(x + 1e-5) - f(x - 1e-5)) / (2 * 1e-5)
+
+
+def no_default(f, x, h):
+    return (f(x + h) - f(x - h)) / (2 * h)
+
+
+def tiny_default(f, x, h=1e-13):
+    return (f(x + h) - f(x - h)) / (2 * h)
+
+
+def of_the_notebooks_parabola(f, x, h=1e-5):
+    return 6 * x - 4
+
+
+def crashes(f, x, h=1e-5):
+    return f[x]
+
+
+def stub_ellipsis(f, x, h=1e-5):
+    ...
+
+
+def stub_raises(f, x, h=1e-5):
+    raise NotImplementedError
+
+
+@pytest.mark.parametrize("right", [central_difference, central_difference_other_order])
+def test_central_difference_right(right, capsys):
+    check_central_difference(right)
+    assert verdict(capsys) == "[✓] central difference: correct!"
+
+
+@pytest.mark.parametrize(
+    "wrong, words",
+    [
+        (forward, "forward difference"),
+        (backward, "backward difference"),
+        (run_of_h, "twice too large"),
+        (flipped, "wrong sign"),
+        (precedence, "parentheses"),
+        (fixed_step, "use the h you are given"),
+        (no_default, "give h a default value"),
+        (tiny_default, "default h"),
+        (of_the_notebooks_parabola, "not the central difference"),
+        (crashes, "TypeError on f(x) = x³ − 2x at x ="),
+        ("central", "should be a function"),
+    ],
+)
+def test_central_difference_slips_are_named(wrong, words, capsys):
+    check_central_difference(wrong)
+    assert_rejected(verdict(capsys), words)
+
+
+@pytest.mark.parametrize("stub", [stub_ellipsis, stub_raises])
+def test_central_difference_stub_is_not_answered(stub, capsys):
+    check_central_difference(stub)
+    assert verdict(capsys).startswith("[ ] central difference: not answered yet")
+
+
+def test_central_difference_case_is_named_but_not_its_slope(capsys):
+    check_central_difference(forward)
+    out = verdict(capsys)
+    x = float(out.split("at x = ")[1].split(" ")[0])
+    assert f"{3 * x * x - 2:.3f}"[:5] not in out  # the slope of x³ − 2x there is not printed
+
+
+# --- exercise 3: a prediction from the gradient --------------------------------------------------------
+
+
+def test_predicted_d_right(capsys):
+    check_predicted_d(3.95)
+    assert verdict(capsys) == "[✓] predicted d: correct!"
+
+
+@pytest.mark.parametrize(
+    "answer, words",
+    [
+        (-0.05, "that is the change Δd"),
+        (4.0, "d before the nudge"),
+        (4.01, "∂d/∂a = b = −3 is negative"),
+        (3.99, "its term (∂d/∂c)·Δc is negative"),
+        (4.05, "both terms have the wrong sign"),
+        (3.9, "not right to 4 decimals"),
+    ],
+)
+def test_predicted_d_mistakes(answer, words, capsys):
+    check_predicted_d(answer)
+    out = verdict(capsys)
+    assert_rejected(out, words)
+    assert "3.95" not in out
+
+
+# --- exercise 4: the gradient of a product of three ---------------------------------------------------
+
+
+@pytest.mark.parametrize("answer", [[-30, 20, -6], (-30.0000001, 19.9999999, -6.0), np.array([-30.0, 20.0, -6.0])])
+def test_product_gradient_right(answer, capsys):
+    check_product_gradient(answer)
+    assert verdict(capsys) == "[✓] gradient of a·b·c: correct!"
+
+
+@pytest.mark.parametrize(
+    "answer, words",
+    [
+        ([20, -30, -6], "wrong order"),
+        ([2, 20, -6], "∂p/∂a is a itself"),
+        ([-3, 20, -6], "∂p/∂a is only b"),
+        ([-30, 20, -60], "∂p/∂c is p itself"),
+        ([-30, -20, -6], "∂p/∂b has the right size but the wrong sign"),
+        ([-30, 20], "a list of three numbers"),
+        (-30, "a list of three numbers"),
+        ([-30, "20", -6], "entry 2 of your list should be a number"),
+    ],
+)
+def test_product_gradient_mistakes(answer, words, capsys):
+    check_product_gradient(answer)
+    out = verdict(capsys)
+    assert_rejected(out, words)
+    assert "-30" not in out.replace(str(answer), "") and "−30" not in out
+
+
+def test_checks_return_nothing(capsys):
+    assert check_zero_slope(math.nan) is None
+    assert "not a finite number" in verdict(capsys)
