@@ -6,12 +6,15 @@ The learning rate may be a number or a schedule: a function of the step number.
 """
 
 import math
+import numbers
 
 __all__ = ["SGD", "Adam", "linear_decay"]
 
 
 def linear_decay(start, end, steps):
-    """A schedule going in a straight line from ``start`` (step 0) to ``end`` (step ``steps``)."""
+    """A schedule going in a straight line from ``start`` (step 0) to ``end`` (step ``steps``), then staying there."""
+    if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 1:
+        raise ValueError(f"steps must be a whole number of at least 1 (the length of the decay), got {steps!r}")
 
     def schedule(step):
         return start + (end - start) * min(step, steps) / steps
@@ -67,6 +70,12 @@ class Adam(_Optimizer):
 
     def __init__(self, parameters, lr=0.01, betas=(0.9, 0.999), eps=1e-8):
         super().__init__(parameters, lr)
+        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+            raise ValueError(f"betas must be a pair (beta1, beta2), e.g. (0.9, 0.999); got {betas!r}")
+        if not all(0.0 <= beta < 1.0 for beta in betas):  # β = 1 would never forget, and divide by 1 − βᵗ = 0
+            raise ValueError(f"betas must each be in [0, 1), got {betas!r}")
+        if not eps > 0.0:  # ε keeps the step finite where a gradient has always been 0
+            raise ValueError(f"eps must be positive, got {eps!r}")
         self.beta1, self.beta2 = betas
         self.eps = eps
         self.m = [0.0] * len(self.parameters)
