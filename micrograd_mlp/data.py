@@ -1,12 +1,14 @@
 """Small 2-D datasets, as plain Python lists of floats.
 
 Every function returns ``(X, y)``: X a list of points ``[x1, x2]``, y a list of
-labels 0/1 (the toy set uses ±1 as in the lecture). ``losses.convert_labels``
+labels 0/1 (the toy set uses ±1 as in the lecture; spirals may have more
+classes, labelled 0, 1, …, K−1). ``losses.convert_labels``
 turns them into the form a loss expects. The same seed gives the same data on
 every machine.
 """
 
 import math
+import numbers
 import random
 
 __all__ = ["toy", "moons", "circles", "xor", "spirals", "load", "DATASETS"]
@@ -46,14 +48,19 @@ def xor(n_samples=100, noise=0.1, seed=1):
     return X, y
 
 
-def spirals(n_samples=100, noise=0.1, seed=1, turns=1.5):
-    """Two interleaved spirals, one per class, each winding ``turns`` times around the origin."""
+def spirals(n_samples=100, noise=0.1, seed=1, turns=1.5, classes=2):
+    """``classes`` interleaved spirals (the CS231n classic for three), each winding ``turns`` times around the origin.
+
+    Point i belongs to class i mod ``classes``, so the classes take turns and have the
+    same number of points when ``n_samples`` is a multiple of ``classes``.
+    """
     rng = random.Random(seed)
     X, y = [], []
+    per_class = -(-n_samples // classes)  # points per class, rounded up
     for i in range(n_samples):
-        label = i % 2
-        r = (i // 2 + 1) / ((n_samples + 1) // 2)  # radius from near 0 out to 1
-        angle = 2.0 * math.pi * turns * r + math.pi * label
+        label = i % classes
+        r = (i // classes + 1) / per_class  # radius from near 0 out to 1
+        angle = 2.0 * math.pi * turns * r + 2.0 * math.pi * label / classes
         X.append([r * math.cos(angle) + rng.gauss(0.0, noise * 0.5), r * math.sin(angle) + rng.gauss(0.0, noise * 0.5)])
         y.append(float(label))
     return X, y
@@ -62,14 +69,30 @@ def spirals(n_samples=100, noise=0.1, seed=1, turns=1.5):
 DATASETS = {"toy": toy, "moons": moons, "circles": circles, "xor": xor, "spirals": spirals}
 
 
-def load(name, n_samples=100, noise=0.1, seed=1):
-    """The dataset called ``name`` (one of ``DATASETS``); the toy set ignores the other arguments."""
+def load(name, n_samples=100, noise=0.1, seed=1, classes=2):
+    """The dataset called ``name`` (one of ``DATASETS``); the toy set ignores the other arguments.
+
+    ``classes`` may be more than 2 for "spirals" only; the other datasets have two classes.
+    """
     if name not in DATASETS:
         raise ValueError(f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)}")
     if name == "toy":
         return toy()
-    if not isinstance(n_samples, int) or n_samples < 2:
-        raise ValueError(f"n_samples must be a whole number of at least 2, got {n_samples!r}")
-    if not noise >= 0.0:
-        raise ValueError(f"noise must be 0 or more, got {noise!r}")
+    n_samples = _whole_number(n_samples, "n_samples", at_least=2)
+    classes = _whole_number(classes, "classes", at_least=2)
+    if not (isinstance(noise, numbers.Real) and noise >= 0.0 and math.isfinite(noise)):
+        raise ValueError(f"noise must be 0 or more (a finite number), got {noise!r}")
+    if name == "spirals":
+        if n_samples < classes:
+            raise ValueError(f"{classes} classes need at least {classes} points, got n_samples={n_samples}")
+        return spirals(n_samples=n_samples, noise=noise, seed=seed, classes=classes)
+    if classes != 2:
+        raise ValueError(f"{name!r} has two classes; only 'spirals' can have more (got classes={classes})")
     return DATASETS[name](n_samples=n_samples, noise=noise, seed=seed)
+
+
+def _whole_number(value, name, at_least):
+    # numbers.Integral admits numpy integers; bool is an int in Python but never means a count
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < at_least:
+        raise ValueError(f"{name} must be a whole number of at least {at_least}, got {value!r}")
+    return int(value)

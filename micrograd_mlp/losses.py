@@ -3,12 +3,18 @@
 Each loss takes the model's scores (one Value per example) and the labels in
 the form it expects: ``mse`` and ``hinge`` want labels ±1, ``binary_cross_entropy``
 wants 0/1. ``convert_labels`` turns one form into the other, and ``LABELS``
-says which form each loss wants.
+says which form each loss wants. ``cross_entropy`` is for K classes: K scores
+(logits) per example and labels 0, 1, …, K−1.
 """
+
+import numbers
 
 from .engine import Value
 
-__all__ = ["mse", "hinge", "binary_cross_entropy", "l2_penalty", "accuracy", "convert_labels", "LOSSES", "LABELS"]
+__all__ = [
+    "mse", "hinge", "binary_cross_entropy", "cross_entropy", "l2_penalty", "accuracy", "convert_labels",
+    "class_indices", "LOSSES", "LABELS",
+]
 
 
 def _check_batch(scores, labels):
@@ -43,19 +49,75 @@ def binary_cross_entropy(logits, labels):
     return Value.sum(z.softplus() - y * z for z, y in zip(logits, labels)) * (1.0 / len(logits))
 
 
+def cross_entropy(logits, labels):
+    """Mean softmax cross-entropy for K classes: (1/n) Σ −ln softmax(zᵢ)[yᵢ].
+
+    ``logits`` holds one list of K Values per example, ``labels`` the class of each
+    (0 … K−1). For one example, −ln softmax(z)[y] = ln Σⱼ e^zⱼ − z_y. Subtracting the
+    largest logit m first, ln Σⱼ e^zⱼ = m + ln Σⱼ e^(zⱼ − m), keeps every e^… ≤ 1, so
+    logits of ±1000 give an exact, finite loss (this is "log-sum-exp"). The gradient
+    with respect to zⱼ is softmax(z)ⱼ − [j = y].
+    """
+    _check_batch(logits, labels)
+    classes = class_indices(labels, _class_count(logits))
+    per_example = []
+    for row, y in zip(logits, classes):
+        m = max(z.data for z in row)  # a constant: log-sum-exp does not depend on it, so it needs no gradient
+        log_sum_exp = Value.sum((z - m).exp() for z in row).log() + m
+        per_example.append(log_sum_exp - row[y])
+    return Value.sum(per_example) * (1.0 / len(logits))
+
+
+def _class_count(logits):
+    first = logits[0]
+    if isinstance(first, Value) or not hasattr(first, "__len__"):
+        raise ValueError(
+            "cross_entropy needs K scores per example (a model with K outputs), got one score per example; "
+            "for two classes and one output use loss 'bce' or 'hinge'"
+        )
+    count = len(first)
+    for i, row in enumerate(logits):
+        if len(row) != count:
+            raise ValueError(f"example {i} has {len(row)} scores but example 0 has {count}: every example needs K")
+    if count < 2:
+        raise ValueError("cross_entropy needs at least 2 scores (classes) per example")
+    return count
+
+
+def class_indices(labels, classes):
+    """Labels as ints 0 … classes−1 (2.0 counts as 2); anything else is refused with the offending label."""
+    indices = []
+    for i, y in enumerate(labels):
+        if isinstance(y, bool) or not isinstance(y, numbers.Real) or y != int(y) or not 0 <= y < classes:
+            raise ValueError(f"label {i} is {y!r}, but with {classes} classes each label must be one of 0 … {classes - 1}")
+        indices.append(int(y))
+    return indices
+
+
 def l2_penalty(parameters, alpha):
     """alpha · Σ p²: added to a loss, it pulls weights towards zero (weight decay)."""
     return alpha * Value.sum(p * p for p in parameters)
 
 
 def accuracy(scores, labels):
-    """Fraction of examples on the right side of 0: score > 0 predicts the positive class.
+    """Fraction of examples classified right.
 
-    Works with labels ±1 and 0/1 alike (positive means label > 0).
+    One score per example: score > 0 predicts the positive class (labels ±1 and 0/1
+    alike, positive meaning label > 0). K scores per example: the class with the
+    largest score (the argmax) is the prediction, compared with labels 0 … K−1.
     """
     _check_batch(scores, labels)
-    hits = sum((_data(s) > 0.0) == (y > 0) for s, y in zip(scores, labels))
+    first = scores[0]
+    if isinstance(first, Value) or not hasattr(first, "__len__"):
+        hits = sum((_data(s) > 0.0) == (y > 0) for s, y in zip(scores, labels))
+    else:
+        hits = sum(_argmax(row) == y for row, y in zip(scores, class_indices(labels, len(first))))
     return hits / len(scores)
+
+
+def _argmax(row):
+    values = [_data(s) for s in row]
+    return values.index(max(values))
 
 
 def _data(score):
@@ -74,5 +136,5 @@ def convert_labels(labels, to):
     raise ValueError(f"to must be 'pm1' (labels ±1) or '01' (labels 0/1), got {to!r}")
 
 
-LOSSES = {"hinge": hinge, "mse": mse, "bce": binary_cross_entropy}
-LABELS = {"hinge": "pm1", "mse": "pm1", "bce": "01"}
+LOSSES = {"hinge": hinge, "mse": mse, "bce": binary_cross_entropy, "cross_entropy": cross_entropy}
+LABELS = {"hinge": "pm1", "mse": "pm1", "bce": "01", "cross_entropy": "classes"}

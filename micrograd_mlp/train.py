@@ -1,29 +1,43 @@
 """The training loop: forward, loss, zero the gradients, backward, update; repeated.
 
-``fit`` shows a tqdm progress bar with the loss and accuracy, returns the
-history of both, and gives identical results for the same seed.
+``Trainer`` holds everything one step needs and takes one step at a time
+(the playground steps it between redraws). ``fit`` runs it for a number of
+steps with a tqdm progress bar and returns the history. The same seed gives
+identical results.
 """
 
 import math
+import numbers
 import random
 from dataclasses import dataclass, field
 
 from tqdm import tqdm
 
-from .engine import gc_paused
-from .losses import LABELS, LOSSES, accuracy, convert_labels, l2_penalty
-from .optim import SGD, linear_decay
+from .engine import Value, gc_paused, is_grad_enabled, no_grad
+from .losses import LABELS, LOSSES, accuracy, class_indices, convert_labels, l2_penalty
+from .optim import SGD, Adam, linear_decay
 
-__all__ = ["fit", "History", "TrainingDiverged"]
+__all__ = ["fit", "Trainer", "History", "TrainingDiverged", "OPTIMIZERS"]
+
+OPTIMIZERS = {"sgd": SGD, "adam": Adam}
+DEFAULT_LR = {"sgd": 0.1, "adam": 0.01}
 
 
 @dataclass
 class History:
-    """What happened at each step: the loss, the accuracy on the batch and the learning rate."""
+    """What happened at each step.
+
+    ``loss`` is what the step minimised (the data loss plus the L2 penalty), ``accuracy`` the
+    accuracy on the step's batch, ``lr`` the learning rate used. With validation data,
+    ``val_loss`` (the same loss and penalty) and ``val_accuracy`` are measured on it with
+    the same weights, before the update; without, they stay empty.
+    """
 
     loss: list = field(default_factory=list)
     accuracy: list = field(default_factory=list)
     lr: list = field(default_factory=list)
+    val_loss: list = field(default_factory=list)
+    val_accuracy: list = field(default_factory=list)
 
 
 class TrainingDiverged(ArithmeticError):
@@ -34,6 +48,123 @@ class TrainingDiverged(ArithmeticError):
         self.history = history
 
 
+class Trainer:
+    """Everything a training step needs, checked once; ``step()`` takes one step.
+
+    loss: "hinge", "mse" or "bce" for a model with one output (labels are converted to
+    the form the loss expects), "cross_entropy" for a model with K outputs (labels 0 … K−1).
+    optimizer: "sgd" (with ``momentum``) or "adam". lr: a number or a schedule ``lr(step)``;
+    by default 0.1 for SGD and 0.01 for Adam. alpha: weight of the L2 penalty (0 for none).
+    batch_size: examples per step, drawn with ``seed``; ``None`` uses all of them.
+    validation: ``(X_val, y_val)`` to measure after each step (no graph is built for it).
+    """
+
+    def __init__(
+        self,
+        model,
+        X,
+        y,
+        loss="hinge",
+        optimizer="sgd",
+        lr=None,
+        momentum=0.0,
+        alpha=1e-4,
+        batch_size=None,
+        seed=0,
+        validation=None,
+    ):
+        if loss not in LOSSES:
+            raise ValueError(f"unknown loss {loss!r}; choose one of {', '.join(LOSSES)}")
+        if optimizer not in OPTIMIZERS:
+            raise ValueError(f"unknown optimizer {optimizer!r}; choose one of {', '.join(OPTIMIZERS)}")
+        if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real) or not 0.0 <= alpha < math.inf:
+            raise ValueError(f"alpha (the L2 penalty's weight) must be a finite number, 0 or more, got {alpha!r}")
+        self.model = model
+        self.loss = loss
+        self.loss_fn = LOSSES[loss]
+        self.X, self.labels = self._examples(X, y, "X and y")
+        self.validation = None if validation is None else self._examples(*_pair(validation), "validation")
+        if batch_size is not None:
+            if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral):
+                raise ValueError(f"batch_size must be a whole number (or None for all examples), got {batch_size!r}")
+            if not 1 <= batch_size <= len(self.X):
+                raise ValueError(f"batch_size must be between 1 and {len(self.X)} (the number of examples), got {batch_size}")
+            batch_size = int(batch_size)
+        self.batch_size = batch_size
+        self.alpha = float(alpha)
+        options = {"momentum": momentum} if optimizer == "sgd" else {}
+        self.optimizer = OPTIMIZERS[optimizer](model.parameters(), lr=DEFAULT_LR[optimizer] if lr is None else lr, **options)
+        self.rng = random.Random(seed)
+        self.history = History()
+
+    def _examples(self, X, y, what):
+        """The points as lists of floats and the labels in the form the loss wants; numpy arrays welcome."""
+        points = [_point(x, i, what) for i, x in enumerate(X)]
+        labels = list(y)
+        if not points or len(points) != len(labels):
+            raise ValueError(f"{what} must be non-empty and equally long, got {len(points)} points and {len(labels)} labels")
+        outputs = _output_count(self.model, points[0])
+        if LABELS[self.loss] == "classes":
+            if outputs < 2:
+                raise ValueError(
+                    "loss 'cross_entropy' needs a model with one output per class (e.g. MLP(2, [16, 3]) for 3 classes); "
+                    "this model has 1 output: for two classes use loss 'bce' or 'hinge'"
+                )
+            return points, class_indices(labels, outputs)
+        if outputs != 1:
+            raise ValueError(
+                f"loss {self.loss!r} needs a model with one output, this model has {outputs}: "
+                "for several classes use loss='cross_entropy'"
+            )
+        return points, convert_labels(labels, LABELS[self.loss])
+
+    def step(self):
+        """One step: forward on a batch, loss, zero the gradients, backward, update; returns the loss."""
+        if not is_grad_enabled():
+            raise RuntimeError(
+                "cannot train inside `with no_grad():`, which builds no graph, so there are no gradients "
+                "to learn from: call fit (or step) outside that block"
+            )
+        step = len(self.history.loss)
+        if self.batch_size is None:
+            batch_X, batch_y = self.X, self.labels
+        else:
+            chosen = self.rng.sample(range(len(self.X)), self.batch_size)
+            batch_X, batch_y = [self.X[i] for i in chosen], [self.labels[i] for i in chosen]
+        step_lr = self.optimizer.current_lr()
+        with gc_paused():
+            try:
+                scores = [self.model(x) for x in batch_X]
+                total = self.loss_fn(scores, batch_y)
+                penalty = l2_penalty(self.model.parameters(), self.alpha) if self.alpha else Value(0.0)
+                if self.alpha:
+                    total = total + penalty
+            except OverflowError:  # e.g. mse squaring a score beyond the largest float
+                total = Value(math.inf)
+            if not math.isfinite(total.data):
+                raise TrainingDiverged(
+                    f"the loss became {total.data} at step {step} (learning rate {step_lr:g}), so training stopped; "
+                    f"the parameters are those of step {step}. Try a smaller learning rate, e.g. lr={step_lr / 10:g}",
+                    self.history,
+                )
+            if self.validation is not None:
+                self._measure_validation(penalty.data)
+            self.optimizer.zero_grad()
+            total.backward()
+            self.optimizer.step()
+        self.history.loss.append(total.data)
+        self.history.accuracy.append(accuracy(scores, batch_y))
+        self.history.lr.append(step_lr)
+        return total.data
+
+    def _measure_validation(self, penalty):
+        X_val, y_val = self.validation
+        with no_grad():
+            scores = [self.model(x) for x in X_val]
+            self.history.val_loss.append(self.loss_fn(scores, y_val).data + penalty)
+        self.history.val_accuracy.append(accuracy(scores, y_val))
+
+
 def fit(
     model,
     X,
@@ -41,68 +172,55 @@ def fit(
     loss="hinge",
     steps=100,
     lr=None,
+    optimizer="sgd",
     momentum=0.0,
     alpha=1e-4,
     batch_size=None,
     seed=0,
+    validation=None,
     progress=True,
     log_every=0,
     on_step=None,
 ):
-    """Train ``model`` on points ``X`` with labels ``y`` and return a ``History``.
+    """Train ``model`` on points ``X`` with labels ``y`` for ``steps`` steps and return a ``History``.
 
-    loss: "hinge", "mse" or "bce"; labels are converted to the form it expects.
-    lr: a number or a schedule ``lr(step)``; by default 1.0 − 0.9·step/steps, as in micrograd's demo.
-    alpha: weight of the L2 penalty (0 for none).
-    batch_size: examples per step, drawn with ``seed``; ``None`` uses all of them.
+    The arguments are those of ``Trainer``, except the default learning rate: for SGD,
+    1.0 − 0.9·step/steps (from 1.0 down towards 0.1), as in micrograd's demo; for Adam, 0.01.
     log_every: also print a line every k steps (0: never).
     on_step: called as ``on_step(step, model, history)`` after each update.
     """
-    if loss not in LOSSES:
-        raise ValueError(f"unknown loss {loss!r}; choose one of {', '.join(LOSSES)}")
-    if len(X) != len(y) or not X:
-        raise ValueError(f"X and y must be non-empty and equally long, got {len(X)} points and {len(y)} labels")
-    if not isinstance(steps, int) or steps < 1:
+    if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 1:
         raise ValueError(f"steps must be a whole number of at least 1, got {steps!r}")
-    if batch_size is not None and not 1 <= batch_size <= len(X):
-        raise ValueError(f"batch_size must be between 1 and {len(X)} (the number of examples), got {batch_size!r}")
-    loss_fn = LOSSES[loss]
-    labels = convert_labels(y, LABELS[loss])
-    optimizer = SGD(model.parameters(), lr=lr if lr is not None else linear_decay(1.0, 0.1, steps), momentum=momentum)
-    rng = random.Random(seed)
-    history = History()
+    if lr is None and optimizer == "sgd":
+        lr = linear_decay(1.0, 0.1, int(steps))
+    trainer = Trainer(model, X, y, loss, optimizer, lr, momentum, alpha, batch_size, seed, validation)
+    history = trainer.history
     bar = tqdm(range(steps), desc=f"training ({loss})", disable=not progress, ascii=True, ncols=90)
-    with gc_paused(), bar:
+    with bar:
         for step in bar:
-            if batch_size is None:
-                batch_X, batch_y = X, labels
-            else:
-                chosen = rng.sample(range(len(X)), batch_size)
-                batch_X, batch_y = [X[i] for i in chosen], [labels[i] for i in chosen]
-            try:
-                scores = [model(x) for x in batch_X]
-                total = loss_fn(scores, batch_y)
-                if alpha:
-                    total = total + l2_penalty(model.parameters(), alpha)
-                loss_value = total.data
-            except OverflowError:  # e.g. mse squaring a score beyond the largest float
-                loss_value = math.inf
-            step_lr = optimizer.current_lr()
-            if not math.isfinite(loss_value):
-                raise TrainingDiverged(
-                    f"the loss became {loss_value} at step {step} (learning rate {step_lr:g}), so training stopped; "
-                    f"the parameters are those of step {step}. Try a smaller learning rate, e.g. lr={step_lr / 10:g}",
-                    history,
-                )
-            optimizer.zero_grad()
-            total.backward()
-            optimizer.step()
-            history.loss.append(total.data)
-            history.accuracy.append(accuracy(scores, batch_y))
-            history.lr.append(step_lr)
-            bar.set_postfix_str(f"loss={total.data:.4f}, accuracy={history.accuracy[-1]:.0%}", refresh=False)
+            loss_value = trainer.step()
+            bar.set_postfix_str(f"loss={loss_value:.4f}, accuracy={history.accuracy[-1]:.0%}", refresh=False)
             if log_every and (step % log_every == 0 or step == steps - 1):
-                tqdm.write(f"step {step:4d}  loss {total.data:.4f}  accuracy {history.accuracy[-1]:.0%}")
+                tqdm.write(f"step {step:4d}  loss {loss_value:.4f}  accuracy {history.accuracy[-1]:.0%}")
             if on_step:
                 on_step(step, model, history)
     return history
+
+
+def _pair(validation):
+    if isinstance(validation, (str, bytes)) or not hasattr(validation, "__len__") or len(validation) != 2:
+        raise ValueError("validation must be a pair (X_val, y_val)")
+    return validation
+
+
+def _point(x, index, what):
+    try:
+        return [float(coordinate) for coordinate in x]
+    except (TypeError, ValueError):
+        raise ValueError(f"{what}: point {index} must be a sequence of numbers, got {x!r}") from None
+
+
+def _output_count(model, point):
+    with no_grad():
+        out = model(point)
+    return len(out) if isinstance(out, (list, tuple)) else 1

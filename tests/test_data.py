@@ -84,3 +84,42 @@ def test_package_exports_load():
     import micrograd_mlp
 
     assert micrograd_mlp.load_dataset is data.load
+
+
+def test_spirals_with_three_classes_have_equal_counts_and_learnable_defaults_are_documented():
+    X, y = data.load("spirals", n_samples=300, classes=3, seed=0)
+    assert len(X) == 300
+    assert [y.count(float(k)) for k in range(3)] == [100, 100, 100]
+    assert y[:6] == [0.0, 1.0, 2.0, 0.0, 1.0, 2.0]
+
+
+def test_spirals_with_two_classes_are_unchanged_by_the_classes_argument():
+    assert data.load("spirals", n_samples=50, seed=3) == data.load("spirals", n_samples=50, seed=3, classes=2)
+
+
+def test_the_arms_of_three_spirals_are_a_third_of_a_turn_apart():
+    X, y = data.load("spirals", n_samples=30, noise=0.0, classes=3)
+    angles = [math.atan2(x2, x1) for x1, x2 in X[:3]]
+    for a, b in zip(angles, angles[1:]):
+        assert (b - a) % (2 * math.pi) == pytest.approx(2 * math.pi / 3)
+
+
+@pytest.mark.parametrize(
+    "name, kwargs, message",
+    [
+        ("moons", {"classes": 3}, "'moons' has two classes; only 'spirals' can have more"),
+        ("spirals", {"classes": 1}, "classes must be a whole number of at least 2"),
+        ("spirals", {"classes": 2.5}, "classes must be a whole number of at least 2"),
+        ("spirals", {"n_samples": 4, "classes": 5}, "5 classes need at least 5 points"),
+    ],
+)
+def test_bad_class_counts(name, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        data.load(name, **kwargs)
+
+
+def test_numpy_integers_count_as_whole_numbers():
+    import numpy as np
+
+    assert data.load("xor", n_samples=np.int64(10)) == data.load("xor", n_samples=10)
+    assert data.load("spirals", n_samples=np.int32(9), classes=np.int64(3)) == data.load("spirals", n_samples=9, classes=3)

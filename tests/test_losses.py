@@ -1,11 +1,22 @@
 """Losses on cases worked out by hand, their gradients, stability, labels and accuracy."""
 
 import math
+import re
 
 import pytest
 
 from micrograd_mlp.engine import Value
-from micrograd_mlp.losses import LABELS, LOSSES, accuracy, binary_cross_entropy, convert_labels, hinge, l2_penalty, mse
+from micrograd_mlp.losses import (
+    LABELS,
+    LOSSES,
+    accuracy,
+    binary_cross_entropy,
+    convert_labels,
+    cross_entropy,
+    hinge,
+    l2_penalty,
+    mse,
+)
 
 
 def values(*xs):
@@ -70,6 +81,8 @@ def test_losses_backpropagate_into_a_model():
     from micrograd_mlp.nn import MLP
 
     for name, fn in LOSSES.items():
+        if LABELS[name] == "classes":
+            continue  # needs K outputs: test_cross_entropy_backpropagates_into_a_model
         model = MLP(2, [3, 1])
         labels = convert_labels([1.0, 0.0], LABELS[name])
         fn([model([1.0, 0.5]), model([-1.0, 0.2])], labels).backward()
@@ -125,5 +138,76 @@ def test_convert_labels_refuses_an_unknown_form():
 
 
 def test_every_loss_says_which_labels_it_wants():
-    assert set(LOSSES) == set(LABELS) == {"mse", "hinge", "bce"}
-    assert LABELS == {"mse": "pm1", "hinge": "pm1", "bce": "01"}
+    assert set(LOSSES) == set(LABELS) == {"mse", "hinge", "bce", "cross_entropy"}
+    assert LABELS == {"mse": "pm1", "hinge": "pm1", "bce": "01", "cross_entropy": "classes"}
+
+
+def softmax_cross_entropy_by_hand(row, label):
+    m = max(row)
+    return m + math.log(sum(math.exp(z - m) for z in row)) - row[label]
+
+
+def test_cross_entropy_by_hand_and_its_gradient_is_softmax_minus_one_hot():
+    rows = [[1.0, 2.0, 0.5], [-1.0, 0.0, 3.0]]
+    labels = [1, 0]
+    logits = [values(*row) for row in rows]
+    loss = cross_entropy(logits, labels)
+    loss.backward()
+    expected = sum(softmax_cross_entropy_by_hand(r, y) for r, y in zip(rows, labels)) / 2
+    assert loss.data == pytest.approx(expected, abs=1e-12)
+    for row, y, row_values in zip(rows, labels, logits):
+        exps = [math.exp(z) for z in row]
+        softmax = [e / sum(exps) for e in exps]
+        one_hot = [1.0 if j == y else 0.0 for j in range(3)]
+        assert [v.grad for v in row_values] == pytest.approx([(s - t) / 2 for s, t in zip(softmax, one_hot)], abs=1e-12)
+
+
+@pytest.mark.parametrize("big", [1000.0, -1000.0, 1e6])
+def test_cross_entropy_is_finite_and_exact_for_huge_logits(big):
+    logits = [values(big, -big, 0.0), values(big, big - 1.0, -big)]
+    loss = cross_entropy(logits, [0, 1])
+    loss.backward()
+    expected = (softmax_cross_entropy_by_hand([big, -big, 0.0], 0) + softmax_cross_entropy_by_hand([big, big - 1, -big], 1)) / 2
+    assert math.isfinite(loss.data)
+    assert loss.data == pytest.approx(expected, rel=1e-12, abs=1e-12)
+    assert all(math.isfinite(v.grad) for row in logits for v in row)
+
+
+def test_cross_entropy_accepts_float_and_numpy_class_labels():
+    import numpy as np
+
+    a = cross_entropy([values(0.1, 0.2, 0.3)], [2]).data
+    assert cross_entropy([values(0.1, 0.2, 0.3)], [2.0]).data == a
+    assert cross_entropy([values(0.1, 0.2, 0.3)], [np.int64(2)]).data == a
+
+
+@pytest.mark.parametrize(
+    "logits, labels, message",
+    [
+        ([values(1.0, 2.0)], [2], "label 0 is 2, but with 2 classes each label must be one of 0 … 1"),
+        ([values(1.0, 2.0)], [0.5], "label 0 is 0.5"),
+        ([values(1.0, 2.0)], [-1], "label 0 is -1"),
+        ([values(1.0, 2.0), values(1.0)], [0, 0], "example 1 has 1 scores but example 0 has 2"),
+        ([Value(1.0)], [0], "needs K scores per example"),
+        ([values(1.0)], [0], "at least 2 scores"),
+        ([], [], "the batch is empty"),
+    ],
+)
+def test_cross_entropy_refuses_bad_input_with_a_reason(logits, labels, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        cross_entropy(logits, labels)
+
+
+def test_cross_entropy_backpropagates_into_a_model():
+    from micrograd_mlp.nn import MLP
+
+    model = MLP(2, [4, 3])
+    cross_entropy([model([1.0, 0.5]), model([-1.0, 0.2])], [2, 0]).backward()
+    assert all(math.isfinite(p.grad) for p in model.parameters())
+    assert any(p.grad != 0.0 for p in model.parameters())
+
+
+def test_accuracy_takes_the_argmax_for_several_scores():
+    scores = [values(0.1, 0.9, 0.0), values(2.0, -1.0, 1.0), [0.0, 0.0, 5.0]]
+    assert accuracy(scores, [1, 0, 2]) == 1.0
+    assert accuracy(scores, [1.0, 2.0, 2.0]) == pytest.approx(2 / 3)

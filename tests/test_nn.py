@@ -285,3 +285,71 @@ def test_an_mlp_labels_each_parameter_by_layer_and_neuron():
     labels = [p.label for p in MLP(2, [2, 1]).parameters()]
     assert labels == ["L1n1 w1", "L1n1 w2", "L1n1 b", "L1n2 w1", "L1n2 w2", "L1n2 b", "L2n1 w1", "L2n1 w2", "L2n1 b"]
     assert [p.label for p in Neuron(2).parameters()] == ["w1", "w2", "b"]
+
+
+@pytest.mark.parametrize("init, variance", [("xavier", lambda i, o: 2 / (i + o)), ("he", lambda i, o: 2 / i)])
+def test_xavier_and_he_initial_weights_have_the_stated_variance(init, variance):
+    import statistics
+
+    model = MLP(120, [200, 40], init=init, seed=1)
+    for layer in model.layers:
+        fan_in, fan_out = len(layer.neurons[0].w), len(layer.neurons)
+        weights = [w.data for neuron in layer.neurons for w in neuron.w]
+        assert statistics.pvariance(weights) == pytest.approx(variance(fan_in, fan_out), rel=0.05)
+        assert all(neuron.b.data == 0.0 for neuron in layer.neurons)
+
+
+def test_uniform_init_is_the_default_and_keeps_the_old_weights():
+    assert [p.data for p in MLP(2, [3, 1], seed=4).parameters()] == [
+        p.data for p in MLP(2, [3, 1], seed=4, init="uniform").parameters()
+    ]
+
+
+def test_unknown_init_lists_the_choices():
+    with pytest.raises(ValueError, match="unknown init 'glorot'; choose one of uniform, xavier, he"):
+        MLP(2, [3, 1], init="glorot")
+
+
+def test_state_dict_is_plain_floats_by_label_in_parameter_order_and_round_trips_through_json():
+    import json
+
+    model = MLP(2, [3, 2], seed=1)
+    state = model.state_dict()
+    assert list(state) == [p.label for p in model.parameters()]
+    assert list(state.values()) == [p.data for p in model.parameters()]
+    other = MLP(2, [3, 2], seed=2)
+    other.load_state_dict(json.loads(json.dumps(state)))
+    assert other.state_dict() == state
+    assert other([0.3, -0.7]) is not None and [v.data for v in other([0.3, -0.7])] == [v.data for v in model([0.3, -0.7])]
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda s: s.pop("L2n1 b"), "missing 'L2n1 b'"),
+        (lambda s: s.update({"L3n1 w1": 1.0}), "unexpected 'L3n1 w1'"),
+        (lambda s: s.update({"L1n1 w1": [1.0, 2.0]}), "entry 'L1n1 w1' must be one number, got list"),
+        (lambda s: s.update({"L1n1 w1": "0.5"}), "entry 'L1n1 w1' must be one number, got str"),
+    ],
+)
+def test_load_state_dict_refuses_what_does_not_fit_and_changes_nothing(change, message):
+    model = MLP(2, [3, 1], seed=1)
+    before = model.state_dict()
+    state = MLP(2, [3, 1], seed=2).state_dict()
+    change(state)
+    with pytest.raises(ValueError, match=message):
+        model.load_state_dict(state)
+    assert model.state_dict() == before
+
+
+def test_a_standalone_layer_labels_its_neurons_so_its_state_has_unique_keys():
+    from micrograd_mlp.nn import Layer
+
+    assert list(Layer(2, 2).state_dict()) == ["n1 w1", "n1 w2", "n1 b", "n2 w1", "n2 w2", "n2 b"]
+
+
+def test_numpy_integers_are_whole_numbers_for_sizes():
+    import numpy as np
+
+    model = MLP(np.int64(2), [np.int64(4), np.int32(1)])
+    assert [p.data for p in model.parameters()] == [p.data for p in MLP(2, [4, 1]).parameters()]

@@ -153,3 +153,37 @@ def test_plot_dataset_colours_the_two_classes():
     assert positive.get_offsets().tolist() == [[1.0, 1.0], [2.0, 0.5]]
     assert ax.get_title() == "three points"
     ax.figure.canvas.draw()
+
+
+def test_decision_regions_for_three_classes_are_the_argmax_in_three_colours(contourf_calls):
+    X, y = load("spirals", n_samples=30, classes=3, seed=0)
+    model = MLP(2, [8, 3], seed=2)
+    ax = plot_decision_boundary(model, X, y)
+    [(args, kwargs)] = contourf_calls
+    grid1, grid2, predicted = args
+    i, j = 120, 45
+    scores = [v.data for v in model([grid1[i, j], grid2[i, j]])]
+    assert predicted[i, j] == scores.index(max(scores))
+    assert list(kwargs["levels"]) == [-0.5, 0.5, 1.5, 2.5]
+    assert kwargs["cmap"].N == 3
+    scatters = [c for c in ax.collections if isinstance(c, matplotlib.collections.PathCollection)]
+    assert [len(s.get_offsets()) for s in scatters] == [10, 10, 10]
+    assert [t.get_text() for t in ax.legend().get_texts()] == ["class 0", "class 1", "class 2"]
+
+
+def test_plot_dataset_marks_a_second_set_apart():
+    X, y = load("moons", n_samples=10)
+    ax = plot_dataset(X, y, label="train")
+    plot_dataset(X, y, ax=ax, marker="^", label="test")
+    assert [t.get_text() for t in ax.legend().get_texts()] == [
+        "train negative", "train positive", "test negative", "test positive"
+    ]
+
+
+def test_plot_history_draws_validation_curves_dashed():
+    from micrograd_mlp.train import History
+
+    history = History(loss=[1.0, 0.5], accuracy=[0.5, 0.8], lr=[0.1, 0.1], val_loss=[1.1, 0.7], val_accuracy=[0.4, 0.7])
+    loss_ax, accuracy_ax = plot_history(history)
+    assert [line.get_linestyle() for line in loss_ax.get_lines()] == ["-", "--"]
+    assert list(accuracy_ax.get_lines()[1].get_ydata()) == [40.0, 70.0]

@@ -133,7 +133,7 @@ def test_a_huge_learning_rate_stops_with_a_clear_message(moons, loss):
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        (dict(loss="cross-entropy"), "unknown loss 'cross-entropy'; choose one of hinge, mse, bce"),
+        (dict(loss="cross-entropy"), "unknown loss 'cross-entropy'; choose one of hinge, mse, bce, cross_entropy"),
         (dict(steps=0), "steps must be a whole number of at least 1"),
         (dict(steps=2.5), "steps must be a whole number"),
         (dict(batch_size=0), "batch_size must be between 1 and 40"),
@@ -154,3 +154,124 @@ def test_data_and_labels_must_pair_up(moons):
         fit(MLP(2, [4, 1]), X, y[:-1], progress=False)
     with pytest.raises(ValueError, match="non-empty"):
         fit(MLP(2, [4, 1]), [], [], progress=False)
+
+
+@pytest.fixture(scope="module")
+def three_spirals():
+    return load("spirals", n_samples=60, classes=3, seed=0)
+
+
+def test_cross_entropy_with_adam_learns_three_classes_and_reports_argmax_accuracy(three_spirals):
+    X, y = three_spirals
+    model = MLP(2, [16, 16, 3], activation="relu")
+    history = fit(model, X, y, loss="cross_entropy", optimizer="adam", lr=0.05, steps=100, progress=False)
+    assert history.loss[-1] < 0.3 * history.loss[0]
+    assert history.accuracy[-1] >= 0.9
+    assert fit(model, X, y, loss="cross_entropy", optimizer="adam", steps=2, progress=False).lr == [0.01, 0.01]
+    predictions = [max(range(3), key=lambda k: model(x)[k].data) for x in X]
+    assert history.accuracy[-1] == pytest.approx(sum(p == label for p, label in zip(predictions, y)) / len(y), abs=0.05)
+
+
+def test_adam_in_fit_follows_the_optimizer_step_by_step(moons):
+    from micrograd_mlp.losses import hinge, l2_penalty
+    from micrograd_mlp.optim import Adam
+
+    X, y = moons
+    fitted = MLP(2, [4, 1], seed=2)
+    fit(fitted, X, y, optimizer="adam", lr=0.05, steps=5, progress=False)
+    by_hand = MLP(2, [4, 1], seed=2)
+    optimizer = Adam(by_hand.parameters(), lr=0.05)
+    labels = [1.0 if label > 0 else -1.0 for label in y]
+    for _ in range(5):
+        loss = hinge([by_hand(x) for x in X], labels) + l2_penalty(by_hand.parameters(), 1e-4)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    assert weights(fitted) == pytest.approx(weights(by_hand), abs=1e-12)
+
+
+def test_validation_is_measured_with_the_weights_of_each_step_and_builds_no_graph(moons):
+    from micrograd_mlp.losses import accuracy as accuracy_of, hinge, l2_penalty
+
+    X, y = moons
+    X_val, y_val = load("moons", n_samples=20, seed=9)
+    model = MLP(2, [4, 1], seed=1)
+    seen = []
+
+    def record(step, m, history):  # the weights after step k are the ones step k + 1 measures
+        labels = [1.0 if label > 0 else -1.0 for label in y_val]
+        scores = [m(x) for x in X_val]
+        seen.append((hinge(scores, labels).data + l2_penalty(m.parameters(), 1e-4).data, accuracy_of(scores, labels)))
+
+    history = fit(model, X, y, steps=4, validation=(X_val, y_val), progress=False, on_step=record)
+    assert len(history.val_loss) == len(history.val_accuracy) == 4
+    assert history.val_loss[1:] == pytest.approx([loss for loss, _ in seen[:3]], rel=1e-12)
+    assert history.val_accuracy[1:] == [acc for _, acc in seen[:3]]
+    assert fit(MLP(2, [4, 1]), X, y, steps=2, progress=False).val_loss == []
+
+
+def test_the_trainer_steps_one_at_a_time_exactly_like_fit(moons):
+    from micrograd_mlp.train import Trainer
+
+    X, y = moons
+    model = MLP(2, [4, 1], seed=5)
+    trainer = Trainer(model, X, y, loss="bce", lr=0.2, batch_size=8, seed=3)
+    for _ in range(6):
+        trainer.step()
+    other = MLP(2, [4, 1], seed=5)
+    history = fit(other, X, y, loss="bce", lr=0.2, batch_size=8, seed=3, steps=6, progress=False)
+    assert trainer.history == history
+    assert weights(model) == weights(other)
+
+
+def test_numpy_arrays_and_tuples_train_like_lists(moons):
+    import numpy as np
+
+    X, y = moons
+    as_lists = fit(MLP(2, [4, 1]), X, y, steps=3, progress=False)
+    as_arrays = fit(MLP(2, [4, 1]), np.array(X), np.array(y), steps=np.int64(3), batch_size=None, progress=False)
+    as_tuples = fit(MLP(2, [4, 1]), [tuple(x) for x in X], tuple(y), steps=3, progress=False)
+    assert as_lists == as_arrays == as_tuples
+
+
+def test_fit_refuses_to_train_inside_no_grad(moons):
+    from micrograd_mlp.engine import no_grad
+
+    X, y = moons
+    model = MLP(2, [4, 1])
+    before = weights(model)
+    with no_grad(), pytest.raises(RuntimeError, match="cannot train inside `with no_grad\\(\\):`"):
+        fit(model, X, y, steps=3, progress=False)
+    assert weights(model) == before
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(alpha=-1.0), "alpha .* must be a finite number, 0 or more, got -1.0"),
+        (dict(alpha=float("nan")), "alpha .* got nan"),
+        (dict(alpha=float("inf")), "alpha .* got inf"),
+        (dict(batch_size=2.5), "batch_size must be a whole number"),
+        (dict(optimizer="rmsprop"), "unknown optimizer 'rmsprop'; choose one of sgd, adam"),
+        (dict(validation=([[0.0, 1.0]], [1.0, 0.0])), "validation must be non-empty and equally long"),
+        (dict(validation=[[0.0, 1.0]]), "validation must be a pair"),
+    ],
+)
+def test_more_bad_arguments_are_refused_before_training(moons, kwargs, message):
+    X, y = moons
+    model = MLP(2, [4, 1])
+    before = weights(model)
+    with pytest.raises(ValueError, match=message):
+        fit(model, X, y, progress=False, **kwargs)
+    assert weights(model) == before
+
+
+def test_the_loss_must_fit_the_number_of_outputs(moons, three_spirals):
+    X, y = moons
+    with pytest.raises(ValueError, match="loss 'hinge' needs a model with one output, this model has 3: .*cross_entropy"):
+        fit(MLP(2, [4, 3]), X, y, progress=False)
+    with pytest.raises(ValueError, match="'cross_entropy' needs a model with one output per class"):
+        fit(MLP(2, [4, 1]), X, y, loss="cross_entropy", progress=False)
+    X3, y3 = three_spirals
+    with pytest.raises(ValueError, match="label 2 is 2.0, but with 2 classes"):
+        fit(MLP(2, [4, 2]), X3, y3, loss="cross_entropy", progress=False)
