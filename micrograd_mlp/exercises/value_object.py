@@ -1,0 +1,187 @@
+"""Checks for notebook 02, the Value object.
+
+``check_value_class`` takes the student's ``Value`` class and builds
+expressions the notebook never shows (other numbers, a value used twice, a
+deeper graph) to test that ``+`` and ``*`` return a new Value with the right
+``data``, ``op`` and ``children`` (the inputs themselves, in order, in a tuple).
+``check_weighted_sum`` inspects the graph of the neuron's sum ``n`` node by
+node, and ``check_node_count`` the count of its boxes and ovals.
+"""
+
+import math
+import numbers
+import operator
+import random
+
+from . import Mistake, NotAnswered, as_number, call, exercise, expect_exact
+
+__all__ = ["check_value_class", "check_weighted_sum", "check_node_count"]
+
+_OPERATIONS = {"+": (operator.add, "sum"), "*": (operator.mul, "product")}
+
+
+def _checked_result(Value, left, right, symbol, what):
+    """``left <symbol> right`` with the student's class, checked field by field; returns the result."""
+    snapshot = [(v, v.data, getattr(v, "children", None)) for v in (left, right)]
+    function, name = _OPERATIONS[symbol]
+    result = call(function, left, right, case=what)
+    if result is None:
+        raise NotAnswered
+    if isinstance(result, numbers.Number):
+        raise Mistake(f"{what} returned a plain number: wrap the result in a new Value, so that it can remember where it came from")
+    if not isinstance(result, Value):
+        raise Mistake(f"{what} returned a {type(result).__name__}: it should return a new Value")
+    if result is left or result is right:
+        raise Mistake(f"{what} returned one of its inputs: create a new Value for the result and leave the inputs as they were")
+    for v, data, children in snapshot:
+        if v.data != data or getattr(v, "children", None) is not children:
+            raise Mistake(f"{what} changed one of its inputs: compute a new Value and leave self and other as they were")
+
+    (other_symbol,) = set(_OPERATIONS) - {symbol}
+    expected = function(left.data, right.data)
+    if not math.isclose(as_number(result.data, f"the data of {what}"), expected, rel_tol=1e-12, abs_tol=1e-12):
+        if math.isclose(result.data, _OPERATIONS[other_symbol][0](left.data, right.data), rel_tol=1e-12):
+            raise Mistake(f"the data of {what} is the {_OPERATIONS[other_symbol][1]}: {symbol} should give the {name}")
+        raise Mistake(f"the data of {what} is not the {name} of self.data and other.data")
+
+    op = getattr(result, "op", None)
+    if op != symbol:
+        if op == other_symbol:
+            raise Mistake(f"{what} records op {op!r}: the ops of + and * are swapped")
+        raise Mistake(f"{what} records op {op!r}: record the operation as the string {symbol!r}")
+
+    children = getattr(result, "children", None)
+    if isinstance(children, (set, frozenset)):
+        raise Mistake(
+            f"the children of {what} are a set: use the tuple (self, other), which keeps their order "
+            "and keeps x twice in x * x"
+        )
+    if not isinstance(children, (tuple, list)):
+        raise Mistake(f"the children of {what} are {children!r}: store the tuple (self, other)")
+    if any(isinstance(child, numbers.Number) for child in children):
+        raise Mistake(
+            f"the children of {what} are numbers: store the Value objects themselves, self and other, "
+            "so that a walk can go on from them to their own children"
+        )
+    if len(children) != 2:
+        raise Mistake(f"{what} has {len(children)} children: it was computed from two Values, self and other")
+    if children[0] is right and children[1] is left and left is not right:
+        raise Mistake(f"the children of {what} are in the wrong order: self (the left operand) first, then other")
+    if not (children[0] is left and children[1] is right):
+        raise Mistake(
+            f"the children of {what} are not the two Values it was computed from (new copies?): "
+            "store self and other themselves"
+        )
+    return result
+
+
+@exercise("Value records its children and op")
+def check_value_class(Value):
+    """``+`` and ``*`` of the student's class on numbers and graph shapes the notebook never uses."""
+    if not isinstance(Value, type):
+        raise Mistake(f"pass the class itself, Value, not {type(Value).__name__} {Value!r}")
+    rng = random.Random(2602)
+    a, b, c = (call(Value, round(rng.uniform(-5.0, 5.0), 3), case="Value(number)") for _ in range(3))
+    for leaf in (a, b, c):
+        if tuple(getattr(leaf, "children", "missing")) != () or getattr(leaf, "op", None) != "":
+            raise Mistake("a new input Value should have no children, (), and op '': keep __init__ as it was given")
+    _checked_result(Value, a, b, "+", "a + b")
+    _checked_result(Value, a, b, "*", "a * b")
+    _checked_result(Value, a, a, "*", "a * a (a value used twice)")
+    product = _checked_result(Value, a, b, "*", "a * b, inside (a * b + c) * (a + c),")
+    left = _checked_result(Value, product, c, "+", "a * b + c, inside (a * b + c) * (a + c),")
+    right = _checked_result(Value, a, c, "+", "a + c, inside (a * b + c) * (a + c),")
+    _checked_result(Value, left, right, "*", "(a * b + c) * (a + c)")
+
+
+# --- the neuron's weighted sum n = x1·w1 + x2·w2 + b ------------------------------------------------------
+
+_INPUTS = {"x1": 2.0, "x2": 0.0, "w1": -3.0, "w2": 1.0, "b": 6.8813735870195432}
+_PAIRS = [{"x1", "w1"}, {"x2", "w2"}]
+
+
+def _trace(root):
+    """Every node of root's graph, each once (iteratively: no recursion limit), in the order first reached."""
+    nodes, seen, stack = [], set(), [root]
+    while stack:
+        v = stack.pop()
+        if id(v) in seen:
+            continue
+        seen.add(id(v))
+        nodes.append(v)
+        stack.extend(reversed(tuple(getattr(v, "children", ()))))
+    return nodes
+
+
+def _describe(v):
+    children = [getattr(child, "label", "") or "an unlabelled value" for child in v.children]
+    return f"the {v.op} of {' and '.join(children)}"
+
+
+@exercise("the graph of the neuron's weighted sum")
+def check_weighted_sum(n):
+    """The graph of n: five labelled inputs with their values, x1·w1 and x2·w2, two additions, every node labelled."""
+    if n is None or n is Ellipsis:
+        raise NotAnswered
+    if isinstance(n, numbers.Number):
+        raise Mistake("n is a plain number: build it from Values, so that it remembers how it was computed")
+    if not all(hasattr(n, field) for field in ("data", "children", "op")):
+        raise Mistake(f"n should be a Value, but it is {type(n).__name__}")
+    nodes = _trace(n)
+    inputs = [v for v in nodes if not v.children]
+    by_label = {}
+    for v in inputs:
+        if v.label in by_label:
+            raise Mistake(f"two different input Values are labelled {v.label!r}: create each input once and reuse it")
+        by_label[v.label] = v
+    for label, data in _INPUTS.items():
+        if label not in by_label:
+            raise Mistake(f"the graph of n has no input labelled {label!r}: label the inputs x1, x2, w1, w2 and b")
+        if not math.isclose(as_number(by_label[label].data), data, rel_tol=1e-12, abs_tol=1e-12):
+            raise Mistake(f"the input labelled {label!r} does not hold the number the exercise gives it")
+    extra = sorted(set(by_label) - set(_INPUTS))
+    if extra:
+        raise Mistake(f"the graph of n has inputs the sum does not need: {', '.join(map(repr, extra))}")
+    operations = [v for v in nodes if v.children]
+    products = [v for v in operations if v.op == "*"]
+    sums = [v for v in operations if v.op == "+"]
+    if len(products) != 2 or len(sums) != 2 or len(operations) != 4:
+        raise Mistake("n = x1·w1 + x2·w2 + b needs exactly two multiplications and two additions")
+    for product in products:
+        if {getattr(child, "label", "") for child in product.children} not in _PAIRS:
+            raise Mistake(f"one multiplication is {_describe(product)}: multiply each input by its own weight (x1 by w1, x2 by w2)")
+    for v in operations:
+        if not v.label:
+            raise Mistake(f"the value computed as {_describe(v)} has no label: give every value a label")
+    expected = _INPUTS["x1"] * _INPUTS["w1"] + _INPUTS["x2"] * _INPUTS["w2"] + _INPUTS["b"]
+    if n.op != "+" or not math.isclose(n.data, expected, rel_tol=1e-12):
+        raise Mistake("n should be the final sum: the two products and b added together")
+
+
+@exercise("boxes and ovals")
+def check_node_count(answer):
+    """[number of Values, number of operations] in the graph of n = x1·w1 + x2·w2 + b, exactly."""
+    if answer is None or answer is Ellipsis:
+        raise NotAnswered
+    if isinstance(answer, (str, bytes)) or not hasattr(answer, "__len__") or len(answer) != 2:
+        raise Mistake("give a list of two whole numbers: [boxes, ovals]")
+    inputs = len(_INPUTS)
+    operations = 2 + 2  # x1·w1 and x2·w2, then two additions
+    boxes = inputs + operations  # each operation makes one new Value
+    ovals = as_number(answer[1], "the number of ovals")
+    if as_number(answer[0], "the number of boxes") == operations and ovals == boxes:
+        raise Mistake("the two numbers are swapped: boxes (Values) first, then ovals (operations)")
+    expect_exact(ovals, operations, what="the number of ovals",
+                 mistakes={boxes: "that counts the boxes; the ovals are the operations, * and +"},
+                 hint="count the operations: each * and each + is one oval")
+    expect_exact(
+        answer[0],
+        boxes,
+        what="the number of boxes",
+        mistakes={
+            inputs: "you counted only the inputs: every operation also makes a box, for its result",
+            boxes - 1: "one box is missing: n itself is a box too",
+            inputs + 2 * operations: "an oval is not a box: count only the Values (the boxes with data)",
+        },
+        hint="the inputs, plus one box for the result of each operation",
+    )

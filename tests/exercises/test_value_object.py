@@ -1,0 +1,211 @@
+"""Notebook 02's exercises: the Value class built by the student, the neuron's graph, the node count."""
+
+import pytest
+
+from micrograd_mlp import Value as PackageValue
+from micrograd_mlp.exercises.value_object import check_node_count, check_value_class, check_weighted_sum
+
+
+def verdict(capsys):
+    return capsys.readouterr().out.strip()
+
+
+def make_class(add, mul):
+    """A Value class as the notebook gives it, with the student's __add__ and __mul__."""
+
+    class Value:
+        def __init__(self, data, children=(), op="", label=""):
+            self.data = data
+            self.children = children
+            self.op = op
+            self.label = label
+
+        __add__ = add
+        __mul__ = mul
+
+    return Value
+
+
+def right_add(self, other):
+    return type(self)(self.data + other.data, (self, other), "+")
+
+
+def right_mul(self, other):
+    return type(self)(self.data * other.data, (self, other), "*")
+
+
+def stub(self, other):
+    ...
+
+
+def test_the_right_class_passes(capsys):
+    check_value_class(make_class(right_add, right_mul))
+    assert verdict(capsys) == "[✓] Value records its children and op: correct!"
+
+
+@pytest.mark.parametrize("add, mul", [(stub, stub), (right_add, stub)])
+def test_stubs_are_not_answered(add, mul, capsys):
+    check_value_class(make_class(add, mul))
+    assert verdict(capsys).startswith("[ ] Value records its children and op: not answered yet")
+
+
+def no_record(self, other):  # section 2's version: the result forgets where it came from
+    return type(self)(self.data + other.data)
+
+
+def plain_number(self, other):
+    return self.data + other.data
+
+
+def in_place(self, other):
+    self.data = self.data + other.data
+    return self
+
+
+def swapped_op(self, other):
+    return type(self)(self.data + other.data, (self, other), "*")
+
+
+def adds_instead(self, other):
+    return type(self)(self.data + other.data, (self, other), "*")
+
+
+def as_set(self, other):
+    return type(self)(self.data + other.data, {self, other}, "+")
+
+
+def numbers_as_children(self, other):
+    return type(self)(self.data + other.data, (self.data, other.data), "+")
+
+
+def reversed_children(self, other):
+    return type(self)(self.data + other.data, (other, self), "+")
+
+
+def copies(self, other):
+    return type(self)(self.data + other.data, (type(self)(self.data), type(self)(other.data)), "+")
+
+
+def one_child(self, other):
+    return type(self)(self.data + other.data, (self,), "+")
+
+
+def crashes(self, other):
+    return type(self)(self.value + other.value, (self, other), "+")
+
+
+@pytest.mark.parametrize(
+    "add, mul, words",
+    [
+        (no_record, right_mul, "a + b records op '': record the operation as the string '+'"),
+        (plain_number, right_mul, "a + b returned a plain number"),
+        (in_place, right_mul, "a + b returned one of its inputs"),
+        (swapped_op, right_mul, "the ops of + and * are swapped"),
+        (right_add, adds_instead, "the data of a * b is the sum"),
+        (as_set, right_mul, "are a set: use the tuple (self, other)"),
+        (numbers_as_children, right_mul, "are numbers: store the Value objects themselves"),
+        (reversed_children, right_mul, "in the wrong order"),
+        (copies, right_mul, "new copies?"),
+        (one_child, right_mul, "a + b has 1 children"),
+        (crashes, right_mul, "AttributeError on a + b"),
+    ],
+)
+def test_typical_mistakes_are_named(add, mul, words, capsys):
+    check_value_class(make_class(add, mul))
+    out = verdict(capsys)
+    assert out.startswith("[✗]") and words in out, out
+
+
+def test_the_class_itself_is_needed(capsys):
+    Value = make_class(right_add, right_mul)
+    check_value_class(Value(1.0))
+    assert "pass the class itself" in verdict(capsys)
+
+
+# --- the neuron's weighted sum ---------------------------------------------------------------------------
+
+
+def neuron(V=PackageValue, crossed=False, label_all=True, bias=6.8813735870195432):
+    x1, x2 = V(2.0, label="x1"), V(0.0, label="x2")
+    w1, w2 = V(-3.0, label="w1"), V(1.0, label="w2")
+    b = V(bias, label="b")
+    x1w1, x2w2 = (x1 * w2, x2 * w1) if crossed else (x1 * w1, x2 * w2)
+    total = x1w1 + x2w2
+    n = total + b
+    if label_all:
+        x1w1.label, x2w2.label, total.label, n.label = "x1·w1", "x2·w2", "x1·w1 + x2·w2", "n"
+    return n
+
+
+def test_the_right_graph_passes_with_either_class(capsys):
+    check_weighted_sum(neuron())
+    assert verdict(capsys) == "[✓] the graph of the neuron's weighted sum: correct!"
+    NotebookValue = make_class(right_add, right_mul)
+    check_weighted_sum(neuron(NotebookValue))
+    assert verdict(capsys).startswith("[✓]")
+
+
+def test_another_order_of_the_sums_passes(capsys):
+    x1, x2 = PackageValue(2.0, label="x1"), PackageValue(0.0, label="x2")
+    w1, w2 = PackageValue(-3.0, label="w1"), PackageValue(1.0, label="w2")
+    b = PackageValue(6.8813735870195432, label="b")
+    p1, p2 = w1 * x1, x2 * w2
+    inner = p2 + b
+    n = p1 + inner
+    p1.label, p2.label, inner.label, n.label = "p1", "p2", "inner", "n"
+    check_weighted_sum(n)
+    assert verdict(capsys).startswith("[✓]")
+
+
+def test_graph_mistakes_are_named(capsys):
+    check_weighted_sum(0.8813735870195432)
+    assert "plain number" in verdict(capsys)
+    check_weighted_sum(neuron(label_all=False))
+    assert "has no label: give every value a label" in verdict(capsys)
+    check_weighted_sum(neuron(crossed=True))
+    assert "the * of x1 and w2" in verdict(capsys)
+    check_weighted_sum(neuron(bias=6.88))
+    assert "the input labelled 'b' does not hold the number" in verdict(capsys)
+    x = PackageValue(2.0, label="x1")
+    check_weighted_sum(x * PackageValue(-3.0, label="w1"))
+    assert "no input labelled 'x2'" in verdict(capsys)
+    twice = neuron() + PackageValue(0.0, label="x1")
+    check_weighted_sum(twice)
+    assert "two different input Values are labelled 'x1'" in verdict(capsys)
+    check_weighted_sum(...)
+    assert verdict(capsys).startswith("[ ]")
+
+
+def test_graph_messages_never_show_n(capsys):
+    for n in (neuron(label_all=False), neuron(crossed=True), 0.5):
+        check_weighted_sum(n)
+        assert "0.881" not in verdict(capsys)
+
+
+# --- boxes and ovals --------------------------------------------------------------------------------------
+
+
+def test_the_right_count_passes(capsys):
+    check_node_count([9, 4])
+    assert verdict(capsys) == "[✓] boxes and ovals: correct!"
+
+
+@pytest.mark.parametrize(
+    "answer, words",
+    [
+        ([5, 4], "only the inputs"),
+        ([8, 4], "n itself is a box too"),
+        ([13, 4], "an oval is not a box"),
+        ([4, 9], "swapped"),
+        ([9, 9], "that counts the boxes"),
+        ([9, 3], "count the operations"),
+        ([10, 4], "the inputs, plus one box"),
+        (9, "a list of two whole numbers"),
+        ([9.5, 4], "not right"),
+    ],
+)
+def test_count_mistakes(answer, words, capsys):
+    check_node_count(answer)
+    out = verdict(capsys)
+    assert out.startswith("[✗]") and words in out, out
+    assert "9" not in out.split("not yet:")[1].replace("9.5", "")
