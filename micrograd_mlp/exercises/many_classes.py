@@ -1,0 +1,129 @@
+"""Checks for notebook 12, many classes.
+
+``check_softmax_cross_entropy`` runs the student's softmax cross-entropy on
+batches the notebook has not shown (random logits from a fixed seed, then
+logits of ±1000) and compares its value and its gradients with the package's
+``losses.cross_entropy``. When the value is wrong it recognises the typical
+mistakes by computing them too: the wrong sign, a sum where the mean belongs,
+the largest logit subtracted and not added back, another class's logit.
+"""
+
+import math
+import random
+
+from ..engine import Value
+from ..losses import cross_entropy
+from . import Mistake, NotAnswered, call, exercise
+
+__all__ = ["check_softmax_cross_entropy"]
+
+
+def _random_cases():
+    rng = random.Random(2012)
+    cases = []
+    for n, k in [(4, 3), (3, 5), (1, 4), (6, 2)]:
+        logits = [[round(rng.uniform(-4.0, 4.0), 3) for _ in range(k)] for _ in range(n)]
+        labels = [rng.randrange(k) for _ in range(n)]
+        cases.append((f"a batch of {n} example(s) with {k} classes and random logits", logits, labels))
+    return cases
+
+
+# Logits a confident network produces: e^1000 overflows a float, e^-2000 rounds to 0.
+_LARGE = (
+    "logits of ±1000",
+    [[1000.0, -1000.0, 0.0], [-1000.0, 1000.0, 1000.0], [-1000.0, -1000.0, -1000.0], [0.0, 1000.0, -1000.0]],
+    [1, 0, 2, 1],
+)
+
+_OVERFLOW = (
+    "e^z overflowed at {case}: subtract each example's largest logit m before taking exp "
+    "(ln Σ e^z = m + ln Σ e^(z − m), and every e^(z − m) is at most 1)"
+)
+_LOG_OF_ZERO = (
+    "your code took the log of 0 at {case}: a probability such as e^-2000 rounds to 0. Do not form the probability "
+    "and then take its log; use ln p_y = z_y − ln Σ e^z, with the largest logit subtracted inside the exp"
+)
+
+
+def _log_sum_exp(row):
+    m = max(row)
+    return m + math.log(sum(math.exp(z - m) for z in row))
+
+
+def _mean(values):
+    return sum(values) / len(values)
+
+
+def _typical_mistakes(logits, labels):
+    """(value, what it means) for the wrong losses students typically write."""
+    n, k = len(logits), len(logits[0])
+    right = [_log_sum_exp(row) - row[y] for row, y in zip(logits, labels)]
+    mistakes = [
+        (-_mean(right), "your loss has the wrong sign: it is −ln p_y, the negative log of the true class's probability, so it is never negative"),
+        (
+            _mean([_log_sum_exp(row) - max(row) - row[y] for row, y in zip(logits, labels)]),
+            "after subtracting the largest logit m inside the exp, add it back: ln Σ e^z = m + ln Σ e^(z − m)",
+        ),
+    ]
+    if n > 1:
+        mistakes.append((sum(right), "your loss is the sum over the batch: divide by the number of examples to get the mean"))
+    wrong_class = "you took the logit of another class: the true class of example i is labels[i], so its logit is logits[i][labels[i]]"
+    for shift in range(1, k):
+        mistakes.append((_mean([_log_sum_exp(row) - row[(y + shift) % k] for row, y in zip(logits, labels)]), wrong_class))
+    mistakes.append((_mean([_log_sum_exp(row) - max(row) for row in logits]), wrong_class + " (not the largest logit)"))
+    return mistakes
+
+
+def _close(a, b):
+    return abs(a - b) <= 1e-9 * max(1.0, abs(b))
+
+
+def _check_case(loss_fn, case, logits_data, labels):
+    def guarded(logits, labels):
+        try:
+            return loss_fn(logits, labels)
+        except OverflowError:
+            raise Mistake(_OVERFLOW.format(case=case)) from None
+        except ValueError as error:
+            if "log" in str(error):
+                raise Mistake(_LOG_OF_ZERO.format(case=case)) from None
+            raise
+
+    logits = [[Value(z) for z in row] for row in logits_data]
+    loss = call(guarded, logits, list(labels), case=case)
+    if loss is None:  # a stub whose body is ... returns None
+        raise NotAnswered
+    if isinstance(loss, (list, tuple)):
+        raise Mistake(f"on {case}: return one Value, the mean loss of the batch, not one loss per example")
+    if not isinstance(loss, Value):
+        raise Mistake(
+            f"on {case}: return a Value built from Value operations (not a plain number), so that backward() can reach the logits"
+        )
+    reference_logits = [[Value(z) for z in row] for row in logits_data]
+    reference = cross_entropy(reference_logits, list(labels))
+    if not math.isfinite(loss.data):
+        raise Mistake(_OVERFLOW.format(case=case))
+    if not _close(loss.data, reference.data):
+        for value, meaning in _typical_mistakes(logits_data, labels):
+            if _close(loss.data, value):
+                raise Mistake(f"on {case}: {meaning}")
+        raise Mistake(
+            f"on {case}: the loss is not right (to 9 significant digits); it should be the mean over the examples of "
+            "ln Σ_k e^(z_k) − z_y"
+        )
+    loss.backward()
+    reference.backward()
+    for i, (row, reference_row) in enumerate(zip(logits, reference_logits)):
+        for k, (z, reference_z) in enumerate(zip(row, reference_row)):
+            if not _close(z.grad, reference_z.grad):
+                raise Mistake(
+                    f"on {case}: the loss is right but its gradient with respect to logits[{i}][{k}] is not: keep every "
+                    "step a Value operation on the logits (a .data, or math.exp on a number, hides the path from backward)"
+                )
+
+
+@exercise("a stable softmax cross-entropy")
+def check_softmax_cross_entropy(loss_fn):
+    """``loss_fn(logits, labels)``: the mean of ln Σ e^z − z_y, as Values, equal to the package's loss and gradients."""
+    for case, logits, labels in [*_random_cases(), _LARGE]:
+        _check_case(loss_fn, case, logits, labels)

@@ -1,0 +1,145 @@
+"""Notebook 12's exercise: a stable softmax cross-entropy from Value operations, right and in its typical wrong forms."""
+
+import math
+
+import pytest
+
+from micrograd_mlp.engine import Value
+from micrograd_mlp.exercises import many_classes
+from micrograd_mlp.exercises.many_classes import check_softmax_cross_entropy
+
+TITLE = "a stable softmax cross-entropy"
+
+
+def verdict(capsys):
+    return capsys.readouterr().out.strip()
+
+
+def log_sum_exp(row):
+    m = max(z.data for z in row)
+    return m + Value.sum((z - m).exp() for z in row).log()
+
+
+def right(logits, labels):
+    return Value.sum(log_sum_exp(row) - row[y] for row, y in zip(logits, labels)) / len(logits)
+
+
+def right_with_a_value_maximum(logits, labels):
+    # the maximum kept as a Value: its gradient cancels out, so this is right too
+    total = 0.0
+    for row, y in zip(logits, labels):
+        m = max(row, key=lambda z: z.data)
+        total = total + (m + sum((z - m).exp() for z in row).log() - row[y])
+    return total * (1.0 / len(logits))
+
+
+@pytest.mark.parametrize("loss_fn", [right, right_with_a_value_maximum])
+def test_a_right_loss_passes(loss_fn, capsys):
+    check_softmax_cross_entropy(loss_fn)
+    assert verdict(capsys) == f"[✓] {TITLE}: correct!"
+
+
+def stub_ellipsis(logits, labels):
+    ...
+
+
+def stub_raises(logits, labels):
+    raise NotImplementedError
+
+
+@pytest.mark.parametrize("stub", [stub_ellipsis, stub_raises])
+def test_a_stub_is_not_answered(stub, capsys):
+    check_softmax_cross_entropy(stub)
+    assert verdict(capsys).startswith(f"[ ] {TITLE}: not answered yet")
+
+
+def no_max_subtracted(logits, labels):
+    return Value.sum(Value.sum(z.exp() for z in row).log() - row[y] for row, y in zip(logits, labels)) / len(logits)
+
+
+def log_of_the_probability(logits, labels):
+    total = Value(0.0)
+    for row, y in zip(logits, labels):
+        m = max(z.data for z in row)
+        exps = [(z - m).exp() for z in row]
+        total = total - (exps[y] / Value.sum(exps)).log()
+    return total / len(logits)
+
+
+def wrong_sign(logits, labels):
+    return -right(logits, labels)
+
+
+def summed(logits, labels):
+    return Value.sum(log_sum_exp(row) - row[y] for row, y in zip(logits, labels))
+
+
+def max_not_added_back(logits, labels):
+    terms = []
+    for row, y in zip(logits, labels):
+        m = max(z.data for z in row)
+        terms.append(Value.sum((z - m).exp() for z in row).log() - row[y])
+    return Value.sum(terms) / len(logits)
+
+
+def next_class(logits, labels):
+    return right(logits, [(y + 1) % len(logits[0]) for y in labels])
+
+
+def largest_logit(logits, labels):
+    return Value.sum(log_sum_exp(row) - max(row, key=lambda z: z.data) for row in logits) / len(logits)
+
+
+def true_logit_as_a_float(logits, labels):
+    return Value.sum(log_sum_exp(row) - row[y].data for row, y in zip(logits, labels)) / len(logits)
+
+
+def on_floats(logits, labels):
+    return sum(math.log(sum(math.exp(z.data) for z in row)) - row[y].data for row, y in zip(logits, labels)) / len(logits)
+
+
+def per_example(logits, labels):
+    return [log_sum_exp(row) - row[y] for row, y in zip(logits, labels)]
+
+
+def squared_error(logits, labels):
+    return Value.sum((row[y] - 1.0) ** 2 for row, y in zip(logits, labels)) / len(logits)
+
+
+def float_labels_as_indices(logits, labels):
+    return right(logits, [float(y) for y in labels])
+
+
+@pytest.mark.parametrize(
+    "loss_fn, message",
+    [
+        (no_max_subtracted, "e^z overflowed at logits of ±1000: subtract each example's largest logit m before taking exp"),
+        (log_of_the_probability, "your code took the log of 0 at logits of ±1000"),
+        (wrong_sign, "your loss has the wrong sign"),
+        (summed, "your loss is the sum over the batch: divide by the number of examples to get the mean"),
+        (max_not_added_back, "after subtracting the largest logit m inside the exp, add it back"),
+        (next_class, "you took the logit of another class"),
+        (largest_logit, "you took the logit of another class: the true class of example i is labels[i], so its logit is logits[i][labels[i]] (not the largest logit)"),
+        (true_logit_as_a_float, "the loss is right but its gradient with respect to logits[0][1] is not: keep every step a Value operation"),
+        (on_floats, "return a Value built from Value operations (not a plain number)"),
+        (per_example, "return one Value, the mean loss of the batch, not one loss per example"),
+        (squared_error, "the loss is not right (to 9 significant digits)"),
+        (float_labels_as_indices, "your code raised TypeError on a batch of 4 example(s) with 3 classes and random logits"),
+    ],
+    ids=lambda value: getattr(value, "__name__", "message"),
+)
+def test_each_typical_mistake_is_named(loss_fn, message, capsys):
+    check_softmax_cross_entropy(loss_fn)
+    out = verdict(capsys)
+    assert out.startswith(f"[✗] {TITLE}: not yet:")
+    assert message in out
+
+
+@pytest.mark.parametrize("loss_fn", [wrong_sign, summed, max_not_added_back, next_class, squared_error])
+def test_no_message_shows_the_expected_loss(loss_fn, capsys):
+    check_softmax_cross_entropy(loss_fn)
+    out = verdict(capsys)
+    for _, logits, labels in many_classes._random_cases():
+        expected = right([[Value(z) for z in row] for row in logits], labels).data
+        for decimals in (2, 3, 4):
+            assert f"{expected:.{decimals}f}" not in out
