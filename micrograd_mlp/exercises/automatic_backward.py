@@ -1,0 +1,450 @@
+"""Checks for notebook 04, automatic backward.
+
+``check_topological_order`` runs the student's ``topological_order(root)`` on
+graphs the notebook never shows (a diamond, ``a + a``, random graphs with shared
+values, a chain 2,000 deep and one 100,000 deep) and checks the order itself:
+every value once, each after all of its children. It names the value that is
+listed twice, left out or placed too early, and tells a recursive walk (it hits
+Python's recursion limit) and a ``visited`` list (it compares values one by
+one, far too slowly for a deep graph) from a real mistake.
+
+``check_gradients`` runs the student's ``gradients(output)``, which returns
+d output / d v for every value v in a dictionary, on expressions built from the
+package's ``Value``, compares with ``backward()``, and names the typical slips:
+assigned where it should add, a value visited (and its gradient passed on)
+twice, the order walked forwards, the output's own gradient missing.
+
+The other checks take the numbers that exercises 1 to 3 ask for.
+"""
+
+import dis
+import math
+import random
+import sys
+
+from ..engine import Value, gc_paused
+from . import Mistake, NotAnswered, call, exercise, expect_exact
+
+__all__ = [
+    "check_shared_input_gradient",
+    "check_cube_gradient",
+    "check_chain_size",
+    "check_topological_order",
+    "check_gradients",
+]
+
+
+# --- exercises 1 to 3: numbers -----------------------------------------------------------------------
+
+
+@exercise("df/da for f = a*b + a")
+def check_shared_input_gradient(answer):
+    """∂f/∂a of f = a·b + a at a = 2, b = −3: b through a·b plus 1 through + a (a whole number)."""
+    a, b = Value(2.0), Value(-3.0)
+    (a * b + a).backward()
+    expect_exact(
+        answer,
+        a.grad,
+        mistakes={
+            b.data: "that is only what a receives through a*b; a is also added on its own, which sends back a second contribution",
+            1.0: "that is only what a receives through + a; a is also a factor of a*b, which sends back a second contribution",
+            b.data - 1.0: "the contribution through + a has the wrong sign: the local derivative of a sum is +1 for each input",
+        },
+        hint="a is used twice: add what it receives through a*b and through + a",
+    )
+
+
+@exercise("dy/dx for y = x*x*x")
+def check_cube_gradient(answer):
+    """∂y/∂x of y = x·x·x at x = 2: three contributions of x·x each (a whole number)."""
+    x = Value(2.0)
+    (x * x * x).backward()
+    square = x.data * x.data
+    expect_exact(
+        answer,
+        x.grad,
+        mistakes={
+            square: "that is one contribution of three (or what `=` leaves instead of `+=`): x is used three times",
+            2 * square: "that is two contributions of three: x is used twice in x*x and once more in (x*x)*x",
+            3 * x.data: "that would be the slope of 3x; x*x*x is x cubed",
+        },
+        hint="write down the children and local_grads of both * nodes and add up what reaches x",
+    )
+
+
+_CHAIN_STEPS = 100_000  # the notebook's deep_y = chain(100_000, 1.00001)
+
+
+@exercise("values in the 100,000-step chain")
+def check_chain_size(answer):
+    """The number of Values in chain(100_000, …): x, then a factor and a product per step (a whole number)."""
+    expect_exact(
+        answer,
+        1 + 2 * _CHAIN_STEPS,
+        mistakes={
+            2 * _CHAIN_STEPS: "you left out x itself, the value the chain starts from",
+            1 + _CHAIN_STEPS: "you counted x and the products but not the factors: each Value(factor) is a value of the graph too",
+            _CHAIN_STEPS: "you counted only the products: the factors and x are values of the graph too",
+            2 + 2 * _CHAIN_STEPS: "one too many: x is counted once, and every step adds exactly two values",
+        },
+        hint="count what one step of the loop in chain creates, then add what exists before the loop",
+    )
+
+
+# --- building it: the topological order -------------------------------------------------------------
+
+
+class _SlowWalk(Mistake):
+    """Raised from inside the student's walk once it has compared far more values than the graph holds."""
+
+
+class _Node:
+    """A value of a test graph: a label to name it in messages, its children, and room for the rest.
+
+    Comparing two nodes with ``==`` is counted: a walk that keeps ``visited``
+    in a list compares each value with all those before it, which takes hours on
+    a 100,000-deep chain; the check stops it early and says why.
+    """
+
+    __slots__ = ("label", "children", "data", "grad", "op", "local_grads")
+    comparisons_left = math.inf
+
+    def __init__(self, label, children=()):
+        self.label, self.children = label, tuple(children)
+        self.data, self.grad, self.op = 0.0, 0.0, "op" if children else ""
+        self.local_grads = (1.0,) * len(self.children)
+
+    def __eq__(self, other):
+        _Node.comparisons_left -= 1
+        if _Node.comparisons_left < 0:
+            raise _SlowWalk(
+                "your walk compares values one by one (is `visited` a list? `v in visited` then looks through the "
+                "whole list every time): on a 100,000-deep chain that takes hours. Keep the visited values in a set"
+            )
+        return self is other
+
+    __hash__ = object.__hash__
+
+    def __repr__(self):
+        return f"`{self.label}`"
+
+
+def _diamond():
+    a = _Node("a")
+    b, c = _Node("b = 2*a", (a,)), _Node("c = a + 1", (a,))
+    return _Node("d = b*c", (b, c))
+
+
+def _twice():
+    a = _Node("a")
+    return _Node("b = a + a", (a, a))
+
+
+def _random_graph(rng, size):
+    """A random expression: leaves, then operations on one, two or three earlier values (repeats allowed)."""
+    nodes = [_Node(f"v{i}") for i in range(rng.randint(2, 4))]
+    while len(nodes) < size:
+        children = [rng.choice(nodes[-6:] if rng.random() < 0.5 else nodes) for _ in range(rng.randint(1, 3))]
+        nodes.append(_Node(f"v{len(nodes)}", children))
+    last = nodes[-1]
+    loose = [node for node in nodes[:-1] if rng.random() < 0.3]  # tie more values to the output
+    return _Node("output", (last, *loose[:3]))
+
+
+def _chain(depth):
+    """y = tanh(tanh(...tanh(x))): one value per level, depth levels deep."""
+    y = _Node("x")
+    for i in range(depth):
+        y = _Node(f"y{i + 1}", (y,))
+    return y
+
+
+def _reachable(root):
+    """Every node root depends on, by id (our own walk, without ==)."""
+    seen, stack = {id(root): root}, [root]
+    while stack:
+        for child in stack.pop().children:
+            if id(child) not in seen:
+                seen[id(child)] = child
+                stack.append(child)
+    return seen
+
+
+def _is_stub(function):
+    """True for a function whose body does nothing yet (a docstring, ``...`` or ``pass``)."""
+    code = getattr(function, "__code__", None)
+    if code is None:
+        return False
+    steps = [(i.opname, i.argval) for i in dis.get_instructions(code) if i.opname not in ("RESUME", "NOP", "CACHE")]
+    return steps in ([("LOAD_CONST", None), ("RETURN_VALUE", None)], [("RETURN_CONST", None)])
+
+
+def _returned(function, result, what):
+    """The result, or NotAnswered for an untouched stub, or a Mistake for a function that forgot to return."""
+    if result is None:
+        if _is_stub(function):
+            raise NotAnswered
+        raise Mistake(f"your function returned None: it should return {what} (is a `return` missing?)")
+    return result
+
+
+def _walk(topological_order, root, case, comparisons):
+    """Run the student's walk on root with a recursion limit of 1,000 and a budget of == comparisons."""
+    def guarded(node):
+        try:
+            return topological_order(node)
+        except RecursionError:
+            raise Mistake(
+                f"on {case}: RecursionError: your walk calls itself once per level, and Python stops at about "
+                "1,000 nested calls. Keep the values still to visit in a list used as a stack instead"
+            ) from None
+
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(1_000, _depth_of_this_call() + 200))  # the default limit, whatever the notebook set
+    _Node.comparisons_left = comparisons
+    try:
+        result = call(guarded, root, case=case)
+    finally:
+        sys.setrecursionlimit(limit)
+        _Node.comparisons_left = math.inf
+    return _returned(topological_order, result, "the list of values")
+
+
+def _depth_of_this_call():
+    frame, depth = sys._getframe(), 0
+    while frame is not None:
+        frame, depth = frame.f_back, depth + 1
+    return depth
+
+
+def _validate(order, root, graph, case):
+    if isinstance(order, (str, bytes, dict)) or not hasattr(order, "__iter__"):
+        raise Mistake(f"on {case}: your function should return a list of values, but it returned {type(order).__name__}")
+    position = {}
+    for index, value in enumerate(order):
+        if id(value) not in graph:
+            raise Mistake(f"on {case}: your order contains {value!r}, which is not one of the graph's values")
+        if id(value) in position:
+            advice = "mark each value as visited and skip a value you have already placed"
+            if case == "a + a":
+                advice = (
+                    "b = a + a has the children (a, a), so a is put on the stack twice before it is visited: "
+                    "check whether a value is already visited when you take it off the stack, not only when you push it"
+                )
+            raise Mistake(f"on {case}: {value!r} appears twice in your order: {advice}")
+        position[id(value)] = index
+    missing = [node for key, node in graph.items() if key not in position]
+    if root in missing:
+        raise Mistake(f"on {case}: your order leaves out {root!r}, the value you called it on: it belongs at the end")
+    if missing:
+        names = ", ".join(repr(node) for node in missing[:3]) + (" and others" if len(missing) > 3 else "")
+        raise Mistake(f"on {case}: your order leaves out {names}: every value the root depends on must be listed")
+    for value in order:
+        for child in value.children:
+            if position[id(child)] > position[id(value)]:
+                raise Mistake(
+                    f"on {case}: {value!r} comes before {child!r}, one of the values it was computed from: "
+                    "place a value only after all of its children are placed"
+                )
+
+
+@exercise("topological order")
+def check_topological_order(topological_order):
+    """``topological_order(root)``: every value root depends on, once, each after all of its children."""
+    if not callable(topological_order):
+        raise Mistake(f"topological_order should be a function, but it is {type(topological_order).__name__}")
+    for case, build in _graphs():
+        with gc_paused():  # a 100,000-deep graph is built and walked many times faster without the cycle collector
+            root = build()
+            graph = _reachable(root)
+            budget = 20 * len(graph) + 100  # a set-based walk needs next to no comparisons
+            order = _walk(topological_order, root, case, budget)
+            _validate(list(order) if hasattr(order, "__iter__") else order, root, graph, case)
+
+
+def _graphs():
+    """(name, builder) of the graphs a walk is checked on, from the smallest to the deepest."""
+    rng = random.Random(4)
+    yield "a diamond (d = b*c, where b and c both use a)", _diamond
+    yield "a + a", _twice
+    for size in (8, 15, 30, 60):
+        yield f"a random graph of {size} values", lambda size=size: _random_graph(rng, size)
+    yield "a chain of 2,000 operations", lambda: _chain(2_000)
+    yield "a chain of 100,000 operations", lambda: _chain(100_000)
+
+
+# --- building it: all the gradients in a dictionary --------------------------------------------------
+
+
+def _labelled(value, label):
+    value.label = label
+    return value
+
+
+def _twice_expression():
+    a = Value(1.5, label="a")
+    return _labelled(a + a, "b = a + a")
+
+
+def _shared_expression():
+    """m = x*y is used by two values: p = m + z and q = m*w, then out = p*q."""
+    x, y, z, w = (Value(v, label=name) for v, name in ((0.5, "x"), (-2.0, "y"), (3.0, "z"), (1.5, "w")))
+    m = _labelled(x * y, "m = x*y")
+    p = _labelled(m + z, "p = m + z")
+    q = _labelled(m * w, "q = m*w")
+    return _labelled(p * q, "out = p*q")
+
+
+def _random_expression(rng, size):
+    """A random expression of +, −, * and tanh on a few leaves, with values reused."""
+    values = [Value(round(rng.uniform(-1.5, 1.5), 2), label=f"x{i + 1}") for i in range(rng.randint(2, 4))]
+    while len(values) < size:
+        kind = rng.choice("+-*t")
+        a, b = rng.choice(values), rng.choice(values[-4:])
+        out = a.tanh() if kind == "t" else {"+": a + b, "-": a - b, "*": a * b}[kind]
+        values.append(_labelled(out, f"v{len(values) + 1}"))
+    return values[-1]
+
+
+def _deep_expression(depth):
+    x = Value(1.0, label="x")
+    y = x
+    for _ in range(depth):
+        y = y * Value(1.0001) + 0.0
+    return _labelled(y, "y")
+
+
+def _in_order(output):
+    """The values of the graph, output first (reversed topological order): the order gradients are final in."""
+    return list(reversed(output.topological_order()))
+
+
+def _walk_every_path(output, depth_first):
+    """The classic slip: follow every path from the output, passing each value's gradient on each time it is reached."""
+    grads, waiting, steps = {output: 1.0}, [output], 0
+    while waiting:
+        steps += 1
+        if steps > 100_000:  # a graph with many shared values has too many paths to follow them all
+            return None
+        node = waiting.pop() if depth_first else waiting.pop(0)
+        for child, local in zip(node.children, node.local_grads):
+            grads[child] = grads.get(child, 0.0) + local * grads[node]
+            waiting.append(child)
+    return grads
+
+
+def _slips(output):
+    """What the typical wrong versions of gradients(output) return, with what each slip means."""
+    order = _in_order(output)
+    assigned, forwards = {output: 1.0}, {output: 1.0}
+    for node in order:
+        for child, local in zip(node.children, node.local_grads):
+            assigned[child] = local * assigned[node]
+    for node in reversed(order):
+        for child, local in zip(node.children, node.local_grads):
+            forwards[child] = forwards.get(child, 0.0) + local * forwards.get(node, 0.0)
+    shared = next((node for node in order if node.children and _users(order, node) > 1), None)
+    twice = (
+        f"{shared.label!r} is used by two values, so a walk along every path reaches it twice and passes its "
+        "gradient on twice, the first time before it is complete. Walk a topological order instead: each value "
+        "once, after every value that uses it"
+        if shared
+        else "a value was visited twice"
+    )
+    return [
+        (assigned, "assigned where you should add: a value used several times keeps only the last contribution "
+                   "(`grads[child] = ...`); add each contribution to what it already has"),
+        (_walk_every_path(output, True), twice),
+        (_walk_every_path(output, False), twice),
+        (forwards, "you walked the order forwards, from the inputs: walk it backwards, from the output, so that "
+                   "each value's gradient is complete before it is passed on"),
+    ]
+
+
+def _users(order, node):
+    return sum(child is node for user in order for child in user.children)
+
+
+def _same(grads, expected):
+    return all(
+        isinstance(grads.get(node), (int, float)) and math.isclose(grads[node], value, rel_tol=1e-9, abs_tol=1e-12)
+        for node, value in expected.items()
+    )
+
+
+def _number(value, node, case):
+    if hasattr(value, "data") and not hasattr(value, "shape"):
+        value = value.data
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise Mistake(f"on {case}: the gradient of {node.label!r} should be a number, but it is {type(value).__name__}")
+    return float(value)
+
+
+@exercise("gradients in a dictionary")
+def check_gradients(gradients):
+    """``gradients(output)`` returns {v: d output / d v} for every value v of the graph, without touching ``.grad``."""
+    if not callable(gradients):
+        raise Mistake(f"gradients should be a function, but it is {type(gradients).__name__}")
+    rng = random.Random(8)
+    cases = [("b = a + a", _twice_expression()), ("out = p*q with p = m + z and q = m*w", _shared_expression())]
+    cases += [(f"a random expression of {size} values", _random_expression(rng, size)) for size in (6, 12, 25, 40)]
+    cases += [("a chain of 3,000 operations", _deep_expression(1_500))]
+    for case, output in cases:
+        result = _returned(gradients, call(gradients, output, case=case), "a dictionary {value: gradient}")
+        if not isinstance(result, dict):
+            raise Mistake(f"on {case}: your function should return a dictionary {{value: gradient}}, not {type(result).__name__}")
+        order = _in_order(output)
+        touched = next((node for node in order if node.grad != 0.0), None)
+        if touched is not None:
+            raise Mistake(
+                f"on {case}: your function changed the .grad of {touched.label or 'a value'!r}: return the gradients "
+                "in the dictionary and leave .grad alone (so no backward())"
+            )
+        missing = [node for node in order if node not in result]
+        if output in missing:
+            raise Mistake(
+                f"on {case}: the output itself is missing from your dictionary: the walk starts from "
+                "d output / d output"
+            )
+        if missing:
+            raise Mistake(f"on {case}: {missing[0].label!r} is missing from your dictionary: every value of the graph needs its gradient")
+        grads = {node: _number(result[node], node, case) for node in order}
+        output.backward()
+        expected = {node: node.grad for node in order}
+        if _same(grads, expected):
+            continue
+        for slip, meaning in _slips(output):
+            if slip is not None and _same(grads, slip):
+                raise Mistake(f"on {case}: {meaning}")
+        _explain_first_wrong(grads, expected, order, case)
+
+
+def _explain_first_wrong(grads, expected, order, case):
+    """Name the first value, from the output down, whose gradient is wrong, and what reached it."""
+    output = order[0]
+    if not math.isclose(grads[output], expected[output], rel_tol=1e-9):
+        raise Mistake(f"on {case}: the output's own gradient is wrong: it is d output / d output, where every walk starts")
+    for node in order[1:]:
+        if math.isclose(grads[node], expected[node], rel_tol=1e-9, abs_tol=1e-12):
+            continue
+        contributions = [
+            expected[user] * local
+            for user in order
+            for child, local in zip(user.children, user.local_grads)
+            if child is node
+        ]
+        name = node.label or "a constant"
+        if grads[node] == 0.0:
+            raise Mistake(
+                f"on {case}: {name!r} got no gradient at all although every value that uses it has the right one: "
+                "is every value's gradient passed on to its children?"
+            )
+        if len(contributions) > 1 and any(math.isclose(grads[node], c, rel_tol=1e-9) for c in contributions):
+            raise Mistake(
+                f"on {case}: {name!r} is used {len(contributions)} times but holds only one contribution: "
+                "assigned where you should add"
+            )
+        raise Mistake(
+            f"on {case}: the gradient of {name!r} is wrong, although every value that uses it has the right one: "
+            "check what each of them passes on (its gradient times the local derivative that belongs to this child)"
+        )

@@ -1,0 +1,278 @@
+"""Notebook 04's exercises: the right answers pass, each typical wrong one is named, no message gives the answer."""
+
+import sys
+
+import pytest
+
+from micrograd_mlp.exercises.automatic_backward import (
+    check_chain_size,
+    check_cube_gradient,
+    check_gradients,
+    check_shared_input_gradient,
+    check_topological_order,
+)
+
+
+def verdict(capsys):
+    return capsys.readouterr().out.strip()
+
+
+def assert_rejected(out, *words):
+    assert out.startswith("[✗]"), out
+    for word in words:
+        assert word in out, out
+
+
+# --- exercises 1 to 3: numbers ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "check, right, wrong",
+    [
+        (check_shared_input_gradient, -2, [(-3, "only what a receives through a*b"), (1, "only what a receives through + a"),
+                                           (-4, "wrong sign"), (2, "right size but the wrong sign"), (-2.0001, "not right")]),
+        (check_cube_gradient, 12, [(4, "one contribution of three"), (8, "two contributions of three"), (6, "slope of 3x"),
+                                   (11.999, "not right")]),
+        (check_chain_size, 200_001, [(200_000, "left out x"), (100_001, "not the factors"), (100_000, "only the products"),
+                                     (200_002, "one too many"), (200_001.5, "not right")]),
+    ],
+)
+def test_number_exercises(check, right, wrong, capsys):
+    check(right)
+    assert verdict(capsys).startswith("[✓]")
+    check(float(right))
+    assert verdict(capsys).startswith("[✓]")
+    for answer, words in wrong:
+        check(answer)
+        out = verdict(capsys)
+        assert_rejected(out, words)
+        assert str(right) not in out.split("not yet:")[1]
+    check(...)
+    assert verdict(capsys).startswith("[ ]")
+
+
+def test_the_chain_size_is_compared_exactly(capsys):
+    check_chain_size(200_000)  # 200,000 was accepted by the old relative tolerance
+    assert_rejected(verdict(capsys), "left out x")
+
+
+# --- building it: the topological order ---------------------------------------------------------------
+
+
+def iterative(root):
+    order, visited = [], set()
+    stack = [(root, False)]
+    while stack:
+        v, children_done = stack.pop()
+        if children_done:
+            order.append(v)
+        elif v not in visited:
+            visited.add(v)
+            stack.append((v, True))
+            for child in reversed(v.children):
+                if child not in visited:
+                    stack.append((child, False))
+    return order
+
+
+def recursive(root):
+    order, visited = [], set()
+
+    def visit(v):
+        if v not in visited:
+            visited.add(v)
+            for child in v.children:
+                visit(child)
+            order.append(v)
+
+    visit(root)
+    return order
+
+
+def visited_list(root):
+    order, visited = [], []
+    stack = [(root, False)]
+    while stack:
+        v, children_done = stack.pop()
+        if children_done:
+            order.append(v)
+        elif v not in visited:
+            visited.append(v)
+            stack.append((v, True))
+            stack.extend((child, False) for child in v.children if child not in visited)
+    return order
+
+
+def checked_only_when_pushed(root):
+    order, visited = [], {root}
+    stack = [(root, False)]
+    while stack:
+        v, children_done = stack.pop()
+        if children_done:
+            order.append(v)
+            continue
+        stack.append((v, True))
+        for child in v.children:
+            if child not in visited:
+                stack.append((child, False))
+        visited.update(v.children)
+    return order
+
+
+def parents_first(root):
+    return list(reversed(iterative(root)))
+
+
+def without_root(root):
+    return iterative(root)[:-1]
+
+
+def forgets_to_return(root):
+    iterative(root)
+
+
+def stub(root):
+    """Every value root depends on, each after its children."""
+    ...  # your code
+
+
+def not_implemented(root):
+    raise NotImplementedError
+
+
+def test_topological_order_right(capsys):
+    check_topological_order(iterative)
+    assert verdict(capsys) == "[✓] topological order: correct!"
+
+
+def test_a_generator_counts_as_an_order(capsys):
+    check_topological_order(lambda root: iter(iterative(root)))
+    assert verdict(capsys).startswith("[✓]")
+
+
+@pytest.mark.parametrize(
+    "walk, words",
+    [
+        (recursive, ["chain of 2,000 operations", "RecursionError", "stack"]),
+        (visited_list, ["compares values one by one", "set"]),
+        (checked_only_when_pushed, ["on a + a", "appears twice", "take it off the stack"]),
+        (parents_first, ["on a diamond", "comes before", "one of the values it was computed from"]),
+        (without_root, ["leaves out", "the value you called it on"]),
+        (forgets_to_return, ["returned None", "return"]),
+        (lambda root: 3, ["should return a list", "int"]),
+        (lambda root: [root], ["leaves out"]),
+    ],
+)
+def test_topological_order_mistakes_are_named(walk, words, capsys):
+    check_topological_order(walk)
+    assert_rejected(verdict(capsys), *words)
+
+
+def test_a_recursive_walk_is_caught_even_with_a_raised_limit(capsys):
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(1_000_000)
+    try:
+        check_topological_order(recursive)
+    finally:
+        sys.setrecursionlimit(limit)
+    assert_rejected(verdict(capsys), "RecursionError")
+    assert sys.getrecursionlimit() == limit
+
+
+@pytest.mark.parametrize("walk", [stub, not_implemented, None, ...])
+def test_topological_order_not_answered(walk, capsys):
+    check_topological_order(walk)
+    assert verdict(capsys).startswith("[ ] topological order: not answered yet")
+
+
+# --- building it: all the gradients in a dictionary ----------------------------------------------------
+
+
+def gradients(output):
+    grads = {output: 1.0}
+    for node in reversed(output.topological_order()):
+        for child, local in zip(node.children, node.local_grads):
+            grads[child] = grads.get(child, 0.0) + local * grads[node]
+    return grads
+
+
+def assigned(output):
+    grads = {output: 1.0}
+    for node in reversed(output.topological_order()):
+        for child, local in zip(node.children, node.local_grads):
+            grads[child] = local * grads[node]
+    return grads
+
+
+def every_path(output):
+    grads, stack = {output: 1.0}, [output]
+    while stack:
+        node = stack.pop()
+        for child, local in zip(node.children, node.local_grads):
+            grads[child] = grads.get(child, 0.0) + local * grads[node]
+            stack.append(child)
+    return grads
+
+
+def forwards(output):
+    grads = {output: 1.0}
+    for node in output.topological_order():
+        for child, local in zip(node.children, node.local_grads):
+            grads[child] = grads.get(child, 0.0) + local * grads.get(node, 0.0)
+    return grads
+
+
+def no_seed(output):
+    grads = {}
+    for node in reversed(output.topological_order()):
+        for child, local in zip(node.children, node.local_grads):
+            grads[child] = grads.get(child, 0.0) + local * grads.get(node, 0.0)
+    grads[output] = 0.0
+    return grads
+
+
+def with_backward(output):
+    output.backward()
+    return {node: node.grad for node in output.topological_order()}
+
+
+def swapped_locals(output):
+    grads = {output: 1.0}
+    for node in reversed(output.topological_order()):
+        for child, local in zip(node.children, reversed(node.local_grads)):
+            grads[child] = grads.get(child, 0.0) + local * grads[node]
+    return grads
+
+
+def leaves_only(output):
+    return {node: grad for node, grad in gradients(output).items() if not node.children}
+
+
+def test_gradients_right(capsys):
+    check_gradients(gradients)
+    assert verdict(capsys) == "[✓] gradients in a dictionary: correct!"
+
+
+@pytest.mark.parametrize(
+    "function, words",
+    [
+        (assigned, ["on b = a + a", "assigned where you should add"]),
+        (every_path, ["'m = x*y' is used by two values", "passes its gradient on twice", "topological order"]),
+        (forwards, ["walked the order forwards"]),
+        (no_seed, ["output's own gradient"]),
+        (with_backward, ["changed the .grad", "no backward()"]),
+        (swapped_locals, ["the gradient of", "is wrong", "local derivative that belongs to this child"]),
+        (leaves_only, ["the output itself is missing"]),
+        (lambda output: [1.0], ["should return a dictionary"]),
+        (lambda output: {node: "1" for node in output.topological_order()}, ["should be a number"]),
+    ],
+)
+def test_gradients_mistakes_are_named(function, words, capsys):
+    check_gradients(function)
+    assert_rejected(verdict(capsys), *words)
+
+
+@pytest.mark.parametrize("function", [stub, not_implemented, None])
+def test_gradients_not_answered(function, capsys):
+    check_gradients(function)
+    assert verdict(capsys).startswith("[ ] gradients in a dictionary: not answered yet")
