@@ -30,20 +30,21 @@ from .nn import MLP
 
 __all__ = [
     "demo_problem", "demo_model", "engine_loss", "lecture_loss", "engine_step", "lecture_step", "descend", "floor_step", "numpy_step", "weights_of",
-    "numpy_weights", "compare", "bytes_per_node", "chain", "time_chain", "machine",
+    "numpy_weights", "engine_against_numpy", "compare", "bytes_per_node", "chain", "time_chain", "machine",
 ]
 
 ALPHA = 1e-4
 
 
-def demo_problem(seed=1):
-    """The demo's data: 100 moons points and their labels ±1."""
-    X, y = data.moons(n_samples=100, noise=0.1, seed=seed)
+def demo_problem(seed=1, n_samples=100):
+    """The demo's data: 100 moons points (or ``n_samples``) and their labels ±1."""
+    X, y = data.moons(n_samples=n_samples, noise=0.1, seed=seed)
     return X, convert_labels(y, "pm1")
 
 
-def demo_model(fused=True, seed=1):
-    return MLP(2, [16, 16, 1], activation="relu", seed=seed, fused=fused)
+def demo_model(fused=True, seed=1, width=16):
+    """The demo's network, MLP(2, [16, 16, 1]) with ReLU (or ``width`` neurons in each hidden layer)."""
+    return MLP(2, [width, width, 1], activation="relu", seed=seed, fused=fused)
 
 
 def lr_at(k):
@@ -210,6 +211,28 @@ def compare(candidates, repeats=5):
     return {
         name: {"median": statistics.median(t), "min": min(t), "max": max(t), "runs": t} for name, t in runs.items()
     }
+
+
+def engine_against_numpy(n_samples=100, width=16, repeats=3):
+    """Seconds per step of the fast path (GC paused, as ``fit`` trains) and of numpy, from the same weights.
+
+    On ``n_samples`` moons points with MLP(2, [width, width, 1]): how the gap between a
+    scalar engine and tensors grows with the batch and the network. Returns
+    {"fast path": seconds, "numpy": seconds}, each the fastest of ``repeats`` steps
+    after one warm-up step (the fastest run is the one least disturbed by other programs).
+    """
+    X, y = demo_problem(n_samples=n_samples)
+    model = demo_model(width=width)
+    layers = numpy_weights(model)
+
+    def fast_path():
+        with gc_paused():
+            engine_step(model, X, y)
+
+    candidates = {"fast path": fast_path, "numpy": lambda: numpy_step(layers, X, y)}
+    for step in candidates.values():
+        step()
+    return {name: timing["min"] for name, timing in compare(candidates, repeats).items()}
 
 
 def bytes_per_node(build, count_nodes):

@@ -1,0 +1,210 @@
+"""Notebook 15's checks: right answers pass; the typical wrong ones are rejected with a message that never shows the answer."""
+
+import math
+
+import numpy as np
+import pytest
+
+from micrograd_mlp import benchmark as bm
+from micrograd_mlp.engine import no_grad
+from micrograd_mlp.exercises import under_the_hood as checks
+
+
+def verdict(capsys):
+    return capsys.readouterr().out.strip()
+
+
+def rejected(out, *words):
+    assert out.startswith("[✗]"), out
+    for word in words:
+        assert word in out, out
+    return out
+
+
+# --- exercise 1: nodes per neuron ---------------------------------------------------------
+
+
+def test_nodes_per_neuron_right(capsys):
+    checks.check_nodes_per_neuron([33, 1])
+    assert verdict(capsys) == "[✓] nodes per neuron: correct!"
+    checks.check_nodes_per_neuron((np.int64(33), 1.0))
+    assert verdict(capsys).startswith("[✓]")
+
+
+@pytest.mark.parametrize(
+    "answer, words",
+    [
+        ([32, 1], ["ReLU"]),
+        ([17, 1], ["a * and a +"]),
+        ([66, 1], ["leaves"]),
+        ([34, 1], ["bias is a leaf"]),
+        ([33, 0], ["still a node"]),
+        ([33, 34], ["leaves"]),
+        ([40, 1], ["one * and one +"]),
+        ([33], ["[plain, fused]"]),
+        (33, ["[plain, fused]"]),
+    ],
+)
+def test_nodes_per_neuron_mistakes(answer, words, capsys):
+    checks.check_nodes_per_neuron(answer)
+    out = rejected(verdict(capsys), *words)
+    assert "33" not in out.split("not yet:")[1]
+
+
+def test_nodes_per_neuron_unanswered(capsys):
+    checks.check_nodes_per_neuron(...)
+    assert verdict(capsys).startswith("[ ]")
+
+
+# --- exercise 2: a fused node's local derivatives ----------------------------------------
+
+
+def fused_answer():
+    z = 2.0 * 0.5 + (-1.0) * 1.5 + 0.25
+    slope = 1 - math.tanh(z) ** 2
+    return [slope * 0.5, slope * 1.5, slope * 2.0, slope * -1.0, slope], slope, math.tanh(z)
+
+
+def test_fused_local_grads_right_and_rounded(capsys):
+    right, _, _ = fused_answer()
+    checks.check_fused_local_grads(right)
+    assert verdict(capsys).startswith("[✓]")
+    checks.check_fused_local_grads([round(g, 4) for g in right])
+    assert verdict(capsys).startswith("[✓]")
+
+
+def test_fused_local_grads_mistakes(capsys):
+    right, slope, tanh = fused_answer()
+    without_slope = [g / slope for g in right]
+    checks.check_fused_local_grads(without_slope)
+    rejected(verdict(capsys), "do/dw1", "other factor alone")
+    checks.check_fused_local_grads([g * tanh for g in without_slope])
+    rejected(verdict(capsys), "tanh(z) where the slope")
+    swapped = right[2:4] + right[0:2] + right[4:]
+    checks.check_fused_local_grads(swapped)
+    out = rejected(verdict(capsys), "do/dw1", "order")
+    assert f"{right[0]:.4f}" not in out and f"{right[0]:.2f}" not in out
+    checks.check_fused_local_grads([-g for g in right])
+    rejected(verdict(capsys), "wrong sign")
+    checks.check_fused_local_grads(right[:4])
+    rejected(verdict(capsys), "5 numbers")
+
+
+# --- exercise 3: scores with numpy -------------------------------------------------------
+
+
+def numpy_scores(relu_on_last=False):
+    X, _ = bm.demo_problem()
+    A = np.array(X[:5])
+    layers = bm.numpy_weights(bm.demo_model())
+    for k, (W, b) in enumerate(layers):
+        Z = A @ W.T + b
+        A = np.maximum(Z, 0.0) if relu_on_last or k < len(layers) - 1 else Z
+    return A[:, 0].tolist()
+
+
+def test_numpy_scores_right(capsys):
+    checks.check_numpy_scores(numpy_scores())
+    assert verdict(capsys).startswith("[✓]")
+    checks.check_numpy_scores(np.array(numpy_scores()))
+    assert verdict(capsys).startswith("[✓]")
+
+
+def test_numpy_scores_relu_on_the_last_layer(capsys):
+    clipped = numpy_scores(relu_on_last=True)
+    assert min(clipped) == 0.0 < -min(numpy_scores())  # the demo's five points include a negative score
+    checks.check_numpy_scores(clipped)
+    rejected(verdict(capsys), "no ReLU")
+
+
+def test_numpy_scores_other_mistakes_never_show_the_score(capsys):
+    scores = numpy_scores()
+    checks.check_numpy_scores([s + 0.01 for s in scores])
+    out = rejected(verdict(capsys), "point 1", "A @ W.T + b")
+    assert f"{scores[0]:.3f}" not in out
+    checks.check_numpy_scores(scores[:4])
+    rejected(verdict(capsys), "5 numbers")
+
+
+def test_numpy_scores_compare_with_the_engine():
+    X, _ = bm.demo_problem()
+    model = bm.demo_model()
+    with no_grad():
+        engine = [model(x).data for x in X[:5]]
+    assert np.allclose(numpy_scores(), engine, atol=1e-12)
+
+
+# --- exercise 4: a numpy linear layer -----------------------------------------------------
+
+
+def forward(A, W, b):
+    return A @ W.T + b
+
+
+def backward(A, W, dZ):
+    return dZ @ W, dZ.T @ A, dZ.sum(axis=0)
+
+
+def test_linear_layer_right(capsys):
+    checks.check_linear_layer(forward, backward)
+    assert verdict(capsys) == "[✓] a numpy linear layer, forward and backward: correct!"
+
+
+def test_linear_layer_stubs(capsys):
+    def forward_stub(A, W, b):
+        ...
+
+    def backward_stub(A, W, dZ):
+        raise NotImplementedError
+
+    checks.check_linear_layer(forward_stub, backward)
+    assert verdict(capsys).startswith("[ ]")
+    checks.check_linear_layer(forward, backward_stub)
+    assert verdict(capsys).startswith("[ ]")
+
+
+@pytest.mark.parametrize(
+    "wrong_forward, words",
+    [
+        (lambda A, W, b: A @ W.T, ["misses the bias"]),
+        (lambda A, W, b: A @ W.T - b, ["row n should be"]),
+        (lambda A, W, b: W @ A.T + b[:, None], ["shape"]),
+        (lambda A, W, b: A @ W + b, ["W.T"]),
+    ],
+)
+def test_linear_layer_forward_mistakes(wrong_forward, words, capsys):
+    checks.check_linear_layer(wrong_forward, backward)
+    rejected(verdict(capsys), *words)
+
+
+@pytest.mark.parametrize(
+    "wrong_backward, words",
+    [
+        (lambda A, W, dZ: (dZ @ W, A.T @ dZ, dZ.sum(axis=0)), ["dW", "dZ.T @ A"]),
+        (lambda A, W, dZ: (dZ @ W, dZ.T @ A, dZ), ["db", "shape", "sum dZ over the points"]),
+        (lambda A, W, dZ: (dZ @ W, dZ.T @ A, dZ.mean(axis=0)), ["db", "divided by the number of points"]),
+        (lambda A, W, dZ: (dZ @ W, -(dZ.T @ A), dZ.sum(axis=0)), ["dW", "wrong sign"]),
+        (lambda A, W, dZ: (dZ @ W, dZ.T @ A, dZ.sum(axis=1)), ["db", "shape"]),
+        (lambda A, W, dZ: (dZ @ W * 2, dZ.T @ A, dZ.sum(axis=0)), ["dA", "finite differences", "dZ @ W"]),
+        (lambda A, W, dZ: (dZ @ W, dZ.T @ A), ["(dA, dW, db)"]),
+    ],
+)
+def test_linear_layer_backward_mistakes(wrong_backward, words, capsys):
+    checks.check_linear_layer(forward, wrong_backward)
+    rejected(verdict(capsys), *words)
+
+
+def test_linear_layer_checks_against_finite_differences_not_the_formula(capsys):
+    # a backward pass that gets the maths right another way (explicit loops) passes too
+    def loop_backward(A, W, dZ):
+        dA, dW, db = np.zeros_like(A), np.zeros_like(W), np.zeros(W.shape[0])
+        for n in range(A.shape[0]):
+            for j in range(W.shape[0]):
+                db[j] += dZ[n, j]
+                for i in range(W.shape[1]):
+                    dW[j, i] += dZ[n, j] * A[n, i]
+                    dA[n, i] += dZ[n, j] * W[j, i]
+        return dA, dW, db
+
+    checks.check_linear_layer(forward, loop_backward)
+    assert verdict(capsys).startswith("[✓]")
