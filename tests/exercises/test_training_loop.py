@@ -1,0 +1,193 @@
+"""Notebook 07's checks: the right answers pass, each typical slip is named, no message gives the answer away."""
+
+import math
+import re
+
+import pytest
+
+from micrograd_mlp.data import toy
+from micrograd_mlp.exercises import training_loop as checks
+from micrograd_mlp.losses import l2_penalty, mse
+
+
+def verdict(capsys):
+    return capsys.readouterr().out.strip()
+
+
+def assert_rejected(capsys, *fragments):
+    out = verdict(capsys)
+    assert out.startswith("[✗]"), out
+    for fragment in fragments:
+        assert fragment in out, out
+    return out
+
+
+def mentions(message, number):
+    """Whether ``number`` appears in ``message`` as a number of its own (1.0 as 1, 1.0, 1.00, …)."""
+    written = {f"{number:g}", f"{number:.1f}", f"{number:.2f}", f"{number:.4f}", repr(float(number))}
+    return any(re.search(rf"(?<![\d.]){re.escape(text)}(?![\d])", message) for text in written)
+
+
+# --- exercise 1 -----------------------------------------------------------------------------------
+
+
+def right_mse(predictions, targets):
+    return sum((p - y) ** 2 for p, y in zip(predictions, targets)) / len(predictions)
+
+
+def test_mean_squared_error_right(capsys):
+    checks.check_mean_squared_error(right_mse)
+    assert verdict(capsys) == "[✓] mean squared error: correct!"
+
+
+@pytest.mark.parametrize(
+    "wrong, fragment",
+    [
+        (lambda p, t: sum((a - b) ** 2 for a, b in zip(p, t)), "did not divide by the number of examples"),
+        (lambda p, t: sum((a - b) ** 2 for a, b in zip(p, t)) / 4, "divided by 4 whatever the number"),
+        (lambda p, t: sum(a - b for a, b in zip(p, t)) / len(p), "not squared"),
+        (lambda p, t: sum(abs(a - b) for a, b in zip(p, t)) / len(p), "averaged the sizes"),
+        (lambda p, t: math.sqrt(right_mse(p, t)), "square root"),
+        (lambda p, t: right_mse(p, t) / 2, "no ½"),
+        (lambda p, t: right_mse(p, t) + 0.1, "not the mean of the squared errors"),
+        (lambda p, t: "0.5", "should be a number"),
+    ],
+)
+def test_mean_squared_error_slips(wrong, fragment, capsys):
+    checks.check_mean_squared_error(wrong)
+    assert_rejected(capsys, fragment)
+
+
+def test_mean_squared_error_stub_and_crash(capsys):
+    def stub(predictions, targets): ...
+
+    checks.check_mean_squared_error(stub)
+    assert verdict(capsys).startswith("[ ] mean squared error: not answered yet")
+    checks.check_mean_squared_error(lambda p, t: p[3] - t[3])
+    assert_rejected(capsys, "IndexError on a case with 3 predictions")
+
+
+# --- exercise 2 -----------------------------------------------------------------------------------
+
+
+def test_mse_gradient_right(capsys):
+    checks.check_mse_gradient(lambda p, t: [2 / len(p) * (a - b) for a, b in zip(p, t)])
+    assert verdict(capsys) == "[✓] gradient of the MSE: correct!"
+
+
+@pytest.mark.parametrize(
+    "wrong, fragment",
+    [
+        (lambda p, t: [(a - b) / len(p) for a, b in zip(p, t)], "missing the factor 2"),
+        (lambda p, t: [2 * (a - b) for a, b in zip(p, t)], "missing the factor 1/n"),
+        (lambda p, t: [2 / len(p) * (b - a) for a, b in zip(p, t)], "signs are flipped"),
+        (lambda p, t: [(a - b) ** 2 / len(p) for a, b in zip(p, t)], "share of the loss"),
+        (lambda p, t: [2 / 4 * (a - b) for a, b in zip(p, t)], "divided by 4"),
+        (lambda p, t: [2 / len(p) * (a - b) for a, b in zip(p, t)][:-1], "give one per example"),
+        (lambda p, t: 2 / len(p) * (p[0] - t[0]), "should be a list of numbers"),
+    ],
+)
+def test_mse_gradient_slips(wrong, fragment, capsys):
+    checks.check_mse_gradient(wrong)
+    assert_rejected(capsys, fragment)
+
+
+# --- exercise 3 -----------------------------------------------------------------------------------
+
+
+def test_best_constant(capsys):
+    _, targets = toy()
+    best = sum(targets) / len(targets)
+    checks.check_best_constant(best)
+    assert verdict(capsys) == "[✓] the best constant prediction: correct!"
+    for wrong in (1, -1, 0.5):
+        checks.check_best_constant(wrong)
+        assert not mentions(assert_rejected(capsys), best)
+    checks.check_best_constant(...)
+    assert verdict(capsys).startswith("[ ]")
+
+
+def test_smallest_constant_loss(capsys):
+    _, targets = toy()
+    smallest = sum(t * t for t in targets) / len(targets) - (sum(targets) / len(targets)) ** 2
+    checks.check_smallest_constant_loss(smallest)
+    assert verdict(capsys) == "[✓] the smallest loss of a constant: correct!"
+    for wrong, fragment in [(4, "divide by the number"), (2, "stuck network"), (0, "cannot be right"), (1.5, "")]:
+        checks.check_smallest_constant_loss(wrong)
+        assert not mentions(assert_rejected(capsys, fragment), smallest)
+
+
+# --- exercise 4: the training loop ----------------------------------------------------------------
+
+
+def make_train(zero_grad="before", sign=-1.0, penalty=True, lr_shift=0, record="total"):
+    """A training loop with one slip switched on; the defaults give the right one."""
+
+    def train(model, xs, ys, steps, learning_rate, alpha):
+        losses = []
+        for k in range(steps):
+            data_loss = mse([model(x) for x in xs], ys)
+            loss = data_loss + l2_penalty(model.parameters(), alpha) if penalty else data_loss
+            if zero_grad == "before":
+                model.zero_grad()
+            loss.backward()
+            if zero_grad == "after":
+                model.zero_grad()
+            for p in model.parameters():
+                p.data += sign * learning_rate(k + lr_shift) * p.grad
+            if record == "total":
+                losses.append(loss.data)
+            elif record == "data":
+                losses.append(data_loss.data)
+            else:  # after the update
+                losses.append((mse([model(x) for x in xs], ys) + l2_penalty(model.parameters(), alpha)).data)
+        return losses
+
+    return train
+
+
+def test_training_loop_right(capsys):
+    checks.check_training_loop(make_train())
+    assert verdict(capsys) == "[✓] the training loop: correct!"
+
+
+def constant_rate(model, xs, ys, steps, learning_rate, alpha):
+    return make_train()(model, xs, ys, steps, lambda k: 0.1, alpha)
+
+
+def one_step_short(model, xs, ys, steps, learning_rate, alpha):
+    return make_train()(model, xs, ys, steps - 1, learning_rate, alpha)
+
+
+@pytest.mark.parametrize(
+    "train, fragment",
+    [
+        (make_train(zero_grad="never"), "never resets the gradients"),
+        (make_train(zero_grad="after"), "zero the gradients before backward()"),
+        (make_train(sign=+1.0), "go uphill"),
+        (make_train(penalty=False), "leaves out the L2 penalty: add l2_penalty"),
+        (make_train(record="data"), "the losses you return leave out the L2 penalty"),
+        (make_train(record="after"), "the one after the update"),
+        (make_train(lr_shift=1), "steps count from 0"),
+        (constant_rate, "never calls learning_rate"),
+        (one_step_short, "give one per step"),
+        (lambda *args: 1.0, "should be a list of numbers"),
+    ],
+)
+def test_training_loop_slips(train, fragment, capsys):
+    checks.check_training_loop(train)
+    out = assert_rejected(capsys, fragment)
+    assert "on a hidden network" in out or "list of numbers" in out
+
+
+def test_training_loop_stub_and_crash(capsys):
+    def stub(model, xs, ys, steps, learning_rate, alpha): ...
+
+    checks.check_training_loop(stub)
+    assert verdict(capsys).startswith("[ ] the training loop: not answered yet")
+
+    def crash(model, xs, ys, steps, learning_rate, alpha):
+        return [model(x).data for x in xs[100]]
+
+    checks.check_training_loop(crash)
+    assert_rejected(capsys, "IndexError on a hidden network")
