@@ -1,0 +1,182 @@
+"""Notebook 03's exercises: backprop through q = (a + b)·c written by the student, and ∂o/∂w2 with x2 = 1."""
+
+import math
+
+import pytest
+
+from micrograd_mlp.exercises.backprop_by_hand import _hidden_cases, check_backprop_q, check_w2_gradient
+
+
+def verdict(capsys):
+    return capsys.readouterr().out.strip()
+
+
+def right(a, b, c, s, q):
+    q.grad = 1.0
+    s.grad = c.data * q.grad
+    c.grad = s.data * q.grad
+    a.grad = 1.0 * s.grad
+    b.grad = 1.0 * s.grad
+
+
+def accumulating(a, b, c, s, q):  # += on fresh nodes is right too
+    q.grad += 1.0
+    s.grad += c.data * q.grad
+    c.grad += s.data * q.grad
+    a.grad += s.grad
+    b.grad += s.grad
+
+
+def test_right_answers_pass(capsys):
+    for backprop in (right, accumulating):
+        check_backprop_q(backprop)
+        assert verdict(capsys) == "[✓] backpropagation through q = (a + b)·c: correct!"
+
+
+def stub(a, b, c, s, q):
+    raise NotImplementedError
+
+
+def does_nothing(a, b, c, s, q):
+    pass
+
+
+@pytest.mark.parametrize("unfinished", [stub, does_nothing])
+def test_unfinished_is_not_answered(unfinished, capsys):
+    check_backprop_q(unfinished)
+    assert verdict(capsys).startswith("[ ] backpropagation through q = (a + b)·c: not answered yet")
+
+
+def output_zero(a, b, c, s, q):
+    s.grad = c.data
+    c.grad = s.data
+    a.grad = b.grad = s.grad
+
+
+def inputs_first(a, b, c, s, q):
+    a.grad = 1.0 * s.grad
+    b.grad = 1.0 * s.grad
+    q.grad = 1.0
+    s.grad = c.data * q.grad
+    c.grad = s.data * q.grad
+
+
+def own_value(a, b, c, s, q):
+    q.grad = 1.0
+    s.grad = s.data * q.grad
+    c.grad = s.data * q.grad
+    a.grad = b.grad = s.grad
+
+
+def own_value_for_c(a, b, c, s, q):
+    q.grad = 1.0
+    s.grad = c.data * q.grad
+    c.grad = c.data * q.grad
+    a.grad = b.grad = s.grad
+
+
+def plus_like_times(a, b, c, s, q):
+    right(a, b, c, s, q)
+    a.grad = b.data * s.grad
+    b.grad = a.data * s.grad
+
+
+def local_only(a, b, c, s, q):
+    right(a, b, c, s, q)
+    a.grad = 1.0
+    b.grad = 1.0
+
+
+def sign(a, b, c, s, q):
+    right(a, b, c, s, q)
+    c.grad = -c.grad
+
+
+def typed_in(a, b, c, s, q):
+    q.grad, s.grad, c.grad, a.grad, b.grad = 1.0, 10.0, -1.0, 10.0, 10.0
+
+
+def descends(a, b, c, s, q):
+    right(a, b, c, s, q)
+    a.data -= 0.01 * a.grad
+
+
+def crashes(a, b, c, s, q):
+    q.gradient = 1.0
+    s.grad = c.value
+
+
+def b_forgotten(a, b, c, s, q):
+    right(a, b, c, s, q)
+    b.grad = 0.0
+
+
+@pytest.mark.parametrize(
+    "wrong, words",
+    [
+        (output_zero, "node q: the backward pass starts with q.grad = 1"),
+        (inputs_first, "node a: its grad is still 0: was it computed before s.grad was known?"),
+        (own_value, "node s: you passed s its own value"),
+        (own_value_for_c, "node c: you passed c its own value"),
+        (plus_like_times, "node a: s = a + b is an addition"),
+        (local_only, "node a: that is only the local derivative of +"),
+        (sign, "node c: the right size but the wrong sign"),
+        (typed_in, "node s: that is its gradient for the notebook's numbers"),
+        (descends, "your code changed a.data"),
+        (crashes, "AttributeError on check case 1"),
+        (b_forgotten, "node b: its grad is still 0"),
+        ("q.grad = 1", "should be a function"),
+    ],
+)
+def test_typical_mistakes_are_named_node_by_node(wrong, words, capsys):
+    check_backprop_q(wrong)
+    out = verdict(capsys)
+    assert out.startswith("[✗]") and words in out, out
+
+
+def test_messages_show_no_gradient(capsys):
+    for wrong in (own_value, plus_like_times, local_only, sign, typed_in):
+        check_backprop_q(wrong)
+        out = verdict(capsys)
+        for a, b, c in _hidden_cases():
+            for gradient in (a + b, c):
+                assert f"{gradient:g}" not in out and f"{abs(gradient):g}" not in out, out
+
+
+def test_hidden_cases_are_not_the_notebooks_and_hide_nothing():
+    cases = _hidden_cases()
+    assert (2.0, -3.0, 10.0) not in cases and len(set(cases)) == len(cases) == 3
+    for a, b, c in cases:
+        assert len({abs(a), abs(b), abs(c), abs(a + b), 1.0}) == 5
+
+
+# --- exercise 2: the neuron with x2 = 1 ------------------------------------------------------------------
+
+N = 2.0 * -3.0 + 1.0 + 6.8813735870195432
+O = math.tanh(N)
+
+
+@pytest.mark.parametrize("answer", [1 - O**2, round(1 - O**2, 4), 0.0887])
+def test_w2_gradient_right(answer, capsys):
+    check_w2_gradient(answer)
+    assert verdict(capsys) == "[✓] ∂o/∂w2 with x2 = 1: correct!"
+
+
+@pytest.mark.parametrize(
+    "answer, words",
+    [
+        (0.5, "redo the forward pass with x2 = 1"),
+        (0.0, "no longer 0"),
+        (O, "that is o"),
+        (1 - N**2, "1 − n² is not the local derivative"),
+        (1 - O, "missing a square"),
+        (O * (1 - O), "the sigmoid"),
+        (-(1 - O**2), "wrong sign"),
+        (0.09, "not right to 4 decimals"),
+    ],
+)
+def test_w2_gradient_mistakes(answer, words, capsys):
+    check_w2_gradient(answer)
+    out = verdict(capsys)
+    assert out.startswith("[✗]") and words in out, out
+    assert "0.088" not in out and "0.089" not in out
