@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 READY := $(VENV)/.ready
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: lab test notebooks images bench e2e e2e-browser site clean
+.PHONY: lab test notebooks images bench e2e e2e-browser site slides clean
 
 $(READY): requirements.txt pyproject.toml
 	bash tools/ensure-graphviz.sh
@@ -41,9 +41,13 @@ e2e: $(READY) e2e-browser site  ## every notebook in real JupyterLab, then the s
 e2e-browser: $(READY)  # stop early, saying what to install, when Chromium is missing
 	@$(BIN)/python tests/e2e/run.py --check-browser
 
-site: $(READY)  ## the course as a static website in build/site, from the notebooks' stored outputs (works offline)
+site: $(READY)  ## the course as a static website in build/site, from the notebooks' stored outputs, with the slides (works offline)
 	$(BIN)/python -m pip install --quiet -e ".[site]"
 	$(BIN)/python tools/build_site.py
+
+slides: $(READY)  ## one reveal.js deck per notebook in build/slides (works offline; reveal.js from npm)
+	$(BIN)/python -m pip install --quiet -e ".[site]"
+	$(BIN)/python tools/build_slides.py
 
 clean:
 	rm -rf build .pytest_cache .hypothesis

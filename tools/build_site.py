@@ -11,8 +11,11 @@ Sphinx and myst-nb with the sphinx-book-theme. The steps:
    (myst-nb's hide-input tag) and links to repository files outside notebooks/
    pointed at GitHub;
 3. write the index: the course map (number, title, what you will learn, a
-   Colab link), taken from each notebook's first cell, and the table of contents;
-4. run Sphinx with warnings as errors into build/site.
+   Colab link and the slides), taken from each notebook's first cell, and the
+   table of contents;
+4. run Sphinx with warnings as errors into build/site;
+5. build the slide decks (tools/build_slides.py) into build/site/slides: each
+   lesson page links its deck.
 
 Open build/site/index.html, or serve the folder with any static web server.
 """
@@ -145,6 +148,10 @@ def stage_notebook(source, target, stage, repo, branch):
         url = f"https://github.com/{repo}/{kind}/{branch}/{relative.as_posix()}"
         return url + (f"#{fragment}" if fragment else "")
 
+    first = notebook["cells"][0]
+    first["source"] = "".join(first["source"]) + (
+        f'\n\n<a class="slides-link" href="../slides/{source.stem}.slides.html">Slides of this lesson</a>'
+    )
     for cell in notebook["cells"]:
         metadata = cell.setdefault("metadata", {})
         if cell["cell_type"] == "markdown":
@@ -174,7 +181,8 @@ def index_page(lessons, repo, branch, intro):
             rows.extend(f"    - {point}" for point in points[1:])
         else:
             rows.append(f"  - {points[0] if points else ''}")
-        rows.append(f"  - [![Open in Colab]({LOCAL_BADGE})]({colab_url(repo, branch, name)})")
+        deck = f"slides/{name[: -len('.ipynb')]}.slides.html"
+        rows.append(f"  - [![Open in Colab]({LOCAL_BADGE})]({colab_url(repo, branch, name)}) <a href=\"{deck}\">slides</a>")
     toctree = "\n".join(f"notebooks/{name[: -len('.ipynb')]}" for _, name, _, _ in lessons)
     return (
         "# micrograd-mlp: the course\n\n"
@@ -187,6 +195,16 @@ def index_page(lessons, repo, branch, intro):
         "```{toctree}\n:hidden:\n:caption: Lessons\n:maxdepth: 1\n\n"
         f"{toctree}\n```\n"
     )
+
+
+def build_slides():
+    """tools/build_slides.py as a module (it is a script, and it imports this one)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("build_slides", ROOT / "tools" / "build_slides.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def looks_like_a_site(folder):
@@ -225,6 +243,7 @@ def build(notebooks_dir, out, branch="main"):
         status = build_main(args)
         if status:
             sys.exit(f"Sphinx failed (status {status}): see the warnings above")
+        build_slides().build(notebooks_dir, html / "slides", ROOT / "build" / "slides-vendor")
         shutil.rmtree(out, ignore_errors=True)
         shutil.copytree(html, out)
     return lessons
