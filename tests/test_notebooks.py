@@ -1,14 +1,19 @@
-"""The notebooks' structure: order, badges, Colab set-up, stored outputs that render in JupyterLab.
+"""The notebooks' structure and the rules of their exercises.
 
 nbval (in `make test`) re-executes them and compares outputs; these tests check
-what nbval cannot: how they look when a fresh clone is opened without running.
+what nbval cannot: how they look when a fresh clone is opened without running,
+that no check call carries its answer as a number, and that a student who
+skips every exercise can still run each notebook to the end (with the worked
+solutions removed, nothing fails and no check says [✓]).
 """
 
+import ast
 import re
 from pathlib import Path
 
 import nbformat
 import pytest
+from nbclient import NotebookClient
 
 NOTEBOOKS = sorted((Path(__file__).parent.parent / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 REPOSITORY = "VisvaV/micrograd-mlp"
@@ -81,4 +86,103 @@ def test_has_exercises_with_hidden_worked_solutions(path):
         assert cell.cell_type == "code"
         assert cell.metadata.get("jupyter", {}).get("source_hidden") is True  # collapsed in JupyterLab
         assert cell.metadata.get("cellView") == "form" and cell.source.startswith("#@title")  # hidden in Colab
-    assert any("check(" in cell.source for cell in cells if cell.cell_type == "code")
+    assert any(CHECK_CALL.search(cell.source) for cell in cells if cell.cell_type == "code"), "no check call"
+
+
+CHECK_CALL = re.compile(r"\bcheck\w*\(")
+TORCH_NOTEBOOKS = {"14_pytorch.ipynb"}  # as in notebooks/conftest.py: PyTorch is an optional extra
+TORCH_TAG = "needs-torch"
+
+
+def is_solution(cell):
+    return "solution" in cell.metadata.get("tags", [])
+
+
+def python_source(cell):
+    """A code cell's source as plain Python: IPython's %magic and !shell lines become `pass`, indented as they were."""
+    lines = cell.source.splitlines()
+    return "\n".join(line[: len(line) - len(line.lstrip())] + "pass" if line.lstrip().startswith(("%", "!")) else line for line in lines)
+
+
+def number_literals_in_check_calls(source):
+    """The number literals written inside a check call's parentheses (outside strings) that give a value away.
+
+    A check call is a call of a function whose name starts with ``check``. A literal gives a value
+    away when it has a decimal point or two or more digits (``0.5``, ``12``, ``1e-4``); a single digit
+    (an index, a count such as 3) does not.
+    """
+    found = []
+    for call in ast.walk(ast.parse(source)):
+        if not isinstance(call, ast.Call):
+            continue
+        name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
+        if not name.startswith("check"):
+            continue
+        inside_strings = {id(node) for part in ast.walk(call) if isinstance(part, ast.JoinedStr) for node in ast.walk(part)}
+        for argument in [*call.args, *(keyword.value for keyword in call.keywords)]:
+            for node in ast.walk(argument):
+                if id(node) in inside_strings or not isinstance(node, ast.Constant):
+                    continue
+                if isinstance(node.value, bool) or not isinstance(node.value, (int, float, complex)):
+                    continue
+                text = ast.get_source_segment(source, node)
+                if "." in text or sum(character.isdigit() for character in text) >= 2:
+                    found.append(f"{name}(... {text} ...)")
+    return found
+
+
+@pytest.mark.parametrize(
+    "source, literals",
+    [
+        ("check_x(answer)", []),
+        ("checks.check_x(answer, 0.5)", ["check_x(... 0.5 ...)"]),
+        ("check('name', answer, 2 / 3, hint='x = 0.5 and 12')", []),
+        ("check('name', answer, 200_001)", ["check(... 200_001 ...)"]),
+        ("checks.check_x(answer, tolerance=1e-4)", ["check_x(... 1e-4 ...)"]),
+        ("checks.check_x(model, data[3], -12)", ["check_x(... 12 ...)"]),
+        ("checks.check_x(f(x, 0.25))", ["check_x(... 0.25 ...)"]),
+        ("checks.check_x(answer, f'{x:.4f} and 12')", []),
+        ("print(0.5); check_x(answer)", []),
+    ],
+)
+def test_the_literal_rule_itself(source, literals):
+    assert number_literals_in_check_calls(source) == literals
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_check_call_carries_a_number(path):
+    for cell in load(path).cells:
+        if cell.cell_type == "code" and not is_solution(cell):
+            literals = number_literals_in_check_calls(python_source(cell))
+            assert not literals, f"a check call carries a number ({', '.join(literals)}) in:\n{cell.source}"
+
+
+def torch_importable():
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def output_texts(cell):
+    for output in cell.get("outputs", []):
+        if output.output_type == "stream":
+            yield output.text
+        elif output.output_type in ("execute_result", "display_data"):
+            yield output.get("data", {}).get("text/plain", "")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_runs_to_the_end_without_the_solutions_and_without_a_tick(path, tmp_path):
+    """A student who skips every exercise: no worked solution runs, yet every later cell works and no check passes."""
+    if path.name in TORCH_NOTEBOOKS and not torch_importable():
+        pytest.skip(f"{path.name} needs PyTorch, which is not installed: pip install -e '.[torch]'")
+    notebook = load(path)
+    skipped = {"solution"} | (set() if torch_importable() else {TORCH_TAG})
+    notebook.cells = [cell for cell in notebook.cells if not skipped & set(cell.metadata.get("tags", []))]
+    # Run in an empty folder, so that a notebook that writes files cannot touch the repository.
+    NotebookClient(notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    for cell in notebook.cells:
+        for text in output_texts(cell):
+            assert "[✓]" not in text, f"a check passed with the solutions removed, in:\n{cell.source}\n{text}"
