@@ -17,13 +17,13 @@ twice, the order walked forwards, the output's own gradient missing.
 The other checks take the numbers that exercises 1 to 3 ask for.
 """
 
-import dis
 import math
 import random
 import sys
 
 from ..engine import Value, gc_paused
-from . import Mistake, NotAnswered, call, exercise, expect_exact
+from . import Mistake, call, exercise, expect_exact
+from ._stubs import returned
 
 __all__ = [
     "check_shared_input_gradient",
@@ -170,24 +170,6 @@ def _reachable(root):
     return seen
 
 
-def _is_stub(function):
-    """True for a function whose body does nothing yet (a docstring, ``...`` or ``pass``)."""
-    code = getattr(function, "__code__", None)
-    if code is None:
-        return False
-    steps = [(i.opname, i.argval) for i in dis.get_instructions(code) if i.opname not in ("RESUME", "NOP", "CACHE")]
-    return steps in ([("LOAD_CONST", None), ("RETURN_VALUE", None)], [("RETURN_CONST", None)])
-
-
-def _returned(function, result, what):
-    """The result, or NotAnswered for an untouched stub, or a Mistake for a function that forgot to return."""
-    if result is None:
-        if _is_stub(function):
-            raise NotAnswered
-        raise Mistake(f"your function returned None: it should return {what} (is a `return` missing?)")
-    return result
-
-
 def _walk(topological_order, root, case, comparisons):
     """Run the student's walk on root with a recursion limit of 1,000 and a budget of == comparisons."""
     def guarded(node):
@@ -207,7 +189,7 @@ def _walk(topological_order, root, case, comparisons):
     finally:
         sys.setrecursionlimit(limit)
         _Node.comparisons_left = math.inf
-    return _returned(topological_order, result, "the list of values")
+    return returned(topological_order, result, "the list of values")
 
 
 def _depth_of_this_call():
@@ -390,7 +372,7 @@ def check_gradients(gradients):
     cases += [(f"a random expression of {size} values", _random_expression(rng, size)) for size in (6, 12, 25, 40)]
     cases += [("a chain of 3,000 operations", _deep_expression(1_500))]
     for case, output in cases:
-        result = _returned(gradients, call(gradients, output, case=case), "a dictionary {value: gradient}")
+        result = returned(gradients, call(gradients, output, case=case), "a dictionary {value: gradient}")
         if not isinstance(result, dict):
             raise Mistake(f"on {case}: your function should return a dictionary {{value: gradient}}, not {type(result).__name__}")
         order = _in_order(output)

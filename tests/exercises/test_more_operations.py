@@ -1,0 +1,160 @@
+"""Notebook 05's exercises: the right answers pass, each typical wrong one is named, no message gives the answer."""
+
+import math
+
+import pytest
+
+from micrograd_mlp.exercises.more_operations import (
+    check_composed_division,
+    check_composed_sigmoid,
+    check_power_with_value_exponent,
+    check_quotient_derivative,
+)
+
+
+def verdict(capsys):
+    return capsys.readouterr().out.strip()
+
+
+def assert_rejected(out, *words):
+    assert out.startswith("[✗]"), out
+    for word in words:
+        assert word in out, out
+
+
+class Value:
+    """Notebook 05's own class, as far as the power exercise's check uses it."""
+
+    def __init__(self, data, children=(), local_grads=(), op="", label=""):
+        self.data, self.grad = data, 0.0
+        self.children, self.local_grads, self.op, self.label = children, local_grads, op, label
+
+    def __add__(self, other):
+        return Value(self.data + other.data, (self, other), (1.0, 1.0), "+")
+
+    def __mul__(self, other):
+        return Value(self.data * other.data, (self, other), (other.data, self.data), "*")
+
+    def topological_order(self):
+        order, visited, stack = [], set(), [(self, False)]
+        while stack:
+            v, children_done = stack.pop()
+            if children_done:
+                order.append(v)
+            elif v not in visited:
+                visited.add(v)
+                stack.append((v, True))
+                stack.extend((child, False) for child in reversed(v.children) if child not in visited)
+        return order
+
+    def backward(self):
+        order = self.topological_order()
+        for v in order:
+            if v.children:
+                v.grad = 0.0
+        self.grad = 1.0
+        for v in reversed(order):
+            for child, local in zip(v.children, v.local_grads):
+                child.grad += local * v.grad
+
+
+# --- exercises 1 to 3: numbers to 4 decimals --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "check, right, wrong",
+    [
+        (check_quotient_derivative, -0.12, [(0.2, "local derivative of / for its top"), (0.52, "wrong sign"),
+                                             (0.4, "the value, not its slope"), (0.12, "wrong sign"), (-0.13, "not right")]),
+        (check_composed_division, -0.75, [(-0.25, "multiplies it by its other factor"), (0.5, "gradient of a"),
+                                          (-1.5, "appears squared"), (0.75, "wrong sign")]),
+        (check_composed_sigmoid, 0.2350, [(0.6225, "the value of the sigmoid"), (0.3775, "1 − σ(0.5)"), (0.24, "not right")]),
+    ],
+)
+def test_number_exercises(check, right, wrong, capsys):
+    check(right)
+    assert verdict(capsys).startswith("[✓]")
+    for answer, words in wrong:
+        check(answer)
+        out = verdict(capsys)
+        assert_rejected(out, words)
+        assert f"{abs(right):.2f}"[1:] not in out.split("not yet:")[1]
+    check(...)
+    assert verdict(capsys).startswith("[ ]")
+
+
+def test_four_decimals_are_enough(capsys):
+    check_composed_sigmoid(0.235)  # 0.23500... to 4 decimals
+    assert verdict(capsys).startswith("[✓]")
+
+
+# --- building it: a ** w with a Value exponent ----------------------------------------------------------
+
+
+def power_with(local_base, local_exponent, children=lambda a, w: (a, w), data=lambda a, w: a**w):
+    def power_value(a, w):
+        x, k = a.data, w.data
+        return Value(data(x, k), children(a, w), (local_base(x, k), local_exponent(x, k)), "**")
+
+    return power_value
+
+
+right = power_with(lambda a, w: w * a ** (w - 1), lambda a, w: a**w * math.log(a))
+
+
+def stub(a, w):
+    """a ** w."""
+    ...
+
+
+def test_power_right(capsys):
+    check_power_with_value_exponent(right, Value)
+    assert verdict(capsys) == "[✓] a ** w with a Value exponent: correct!"
+
+
+@pytest.mark.parametrize(
+    "power_value, words",
+    [
+        (power_with(lambda a, w: w * a**w, lambda a, w: a**w * math.log(a)), ["lowers the exponent by one"]),
+        (power_with(lambda a, w: a ** (w - 1), lambda a, w: a**w * math.log(a)), ["missing the factor w"]),
+        (power_with(lambda a, w: w * a ** (w - 1), lambda a, w: math.log(a)), ["missing the factor a^w"]),
+        (power_with(lambda a, w: w * a ** (w - 1), lambda a, w: a**w), ["missing the factor ln a"]),
+        (power_with(lambda a, w: w * a ** (w - 1), lambda a, w: a**w * math.log10(a)), ["base 10"]),
+        (power_with(lambda a, w: a**w * math.log(a), lambda a, w: w * a ** (w - 1)), ["swapped", "order of the children"]),
+        (power_with(lambda a, w: w * a ** (w - 1), lambda a, w: a**w * math.log(a), children=lambda a, w: (w, a)),
+         ["children are in the wrong order"]),
+        (power_with(lambda a, w: w * a ** (w - 1), lambda a, w: a**w * math.log(a), children=lambda a, w: (a,)),
+         ["exponent is missing from the children"]),
+        (power_with(lambda a, w: w * a ** (w - 1), lambda a, w: a**w * math.log(a),
+                    children=lambda a, w: (Value(a.data), Value(w.data))), ["not copies"]),
+        (power_with(lambda a, w: w * a ** (w - 1), lambda a, w: a**w * math.log(a), data=lambda a, w: w**a),
+         ["base and exponent are swapped"]),
+        (power_with(lambda a, w: -w * a ** (w - 1), lambda a, w: a**w * math.log(a)), ["wrong sign"]),
+        (lambda a, w: Value(a.data**w.data), ["has no children"]),
+        (lambda a, w: Value(a.data**w.data, (a, w), (1.0,)), ["should hold two numbers"]),
+        (lambda a, w: a.data**w.data, ["should return a Value"]),
+        (lambda a, w: print(end=""), ["returned None"]),
+        (lambda a, w: math.sqrt(-1), ["ValueError"]),
+    ],
+)
+def test_power_mistakes_are_named(power_value, words, capsys):
+    check_power_with_value_exponent(power_value, Value)
+    assert_rejected(verdict(capsys), *words)
+
+
+def test_a_gradient_lost_in_backward_is_caught(capsys):
+    # Right local derivatives at the check's points, but a result whose children are copies of the inputs
+    # once they are intermediate values: backward() then never reaches x, y or z.
+    def loses_the_graph(a, w):
+        if a.children:
+            a, w = Value(a.data), Value(w.data)
+        return right(a, w)
+
+    check_power_with_value_exponent(loses_the_graph, Value)
+    assert_rejected(verdict(capsys), "disagrees with the central difference")
+
+
+@pytest.mark.parametrize("power_value", [stub, None])
+def test_power_not_answered(power_value, capsys):
+    check_power_with_value_exponent(power_value, Value)
+    assert verdict(capsys).startswith("[ ] a ** w with a Value exponent: not answered yet")
