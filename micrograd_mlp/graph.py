@@ -11,7 +11,7 @@ from pathlib import Path
 
 import graphviz
 
-__all__ = ["draw_dot", "ComputationGraph", "GraphvizNotFound"]
+__all__ = ["draw_dot", "ComputationGraph", "GraphvizNotFound", "format_number", "escape_record"]
 
 INSTALL_DOT = (
     "Graphviz's `dot` program, which turns graphs into pictures, was not found on PATH. Install it:\n"
@@ -62,7 +62,7 @@ class ComputationGraph(graphviz.Digraph):
             raise GraphvizNotFound(INSTALL_DOT) from None
 
 
-def draw_dot(root, rankdir="LR", max_nodes=300, dpi=110):
+def draw_dot(root, rankdir="LR", max_nodes=300, dpi=110, color=None):
     """The computation graph that produced ``root``, as a ``ComputationGraph``.
 
     Each Value is a box with its label, data and grad; each operation an oval
@@ -71,9 +71,18 @@ def draw_dot(root, rankdir="LR", max_nodes=300, dpi=110):
     so the same expression gives the same DOT source on every run and machine.
     Graphs of more than ``max_nodes`` values are refused rather than left to
     take minutes to lay out.
+
+    ``color="grad"`` fills each box by the size of its gradient, |grad|, on a
+    logarithmic scale (pale: small, dark red: large, white: exactly 0), with a
+    legend under the graph: where gradients vanish, the picture fades.
     """
     if rankdir not in ("LR", "TB", "RL", "BT"):
-        raise ValueError(f"rankdir must be 'LR' (left to right) or 'TB' (top to bottom), got {rankdir!r}")
+        raise ValueError(
+            "rankdir must be 'LR' (left to right), 'TB' (top to bottom), 'RL' (right to left) "
+            f"or 'BT' (bottom to top), got {rankdir!r}"
+        )
+    if color not in (None, "grad"):
+        raise ValueError(f"color must be None (plain boxes) or 'grad' (boxes coloured by |grad|), got {color!r}")
     order = root.topological_order()
     if len(order) > max_nodes:
         raise ValueError(
@@ -83,10 +92,16 @@ def draw_dot(root, rankdir="LR", max_nodes=300, dpi=110):
         )
     names = {value: f"v{i}" for i, value in enumerate(order)}
     operations = sum(1 for value in order if value.op)
+    graph_attr = {"rankdir": rankdir, "dpi": str(dpi)}
+    fills = {}
+    if color == "grad":
+        scale = GradScale([value.grad for value in order])
+        fills = {value: scale.fill(value.grad) for value in order}
+        graph_attr.update(label=scale.legend(), labelloc="b", labeljust="l", fontname="Helvetica", fontsize="11")
     graph = ComputationGraph(
         len(order),
         operations,
-        graph_attr={"rankdir": rankdir, "dpi": str(dpi)},
+        graph_attr=graph_attr,
         node_attr={"fontname": "Helvetica", "fontsize": "11"},
     )
     # A record's fields stack across the rank direction, so left-to-right graphs get tall, narrow boxes
@@ -94,18 +109,84 @@ def draw_dot(root, rankdir="LR", max_nodes=300, dpi=110):
     stacked = "{}" if rankdir in ("LR", "RL") else "{{ {} }}"
     for value in order:
         name = names[value]
-        label = f"{_escape(value.label)} | " if value.label else ""
-        graph.node(name, label=stacked.format(f"{label}data {value.data:.4f} | grad {value.grad:.4f}"), shape="record")
+        label = f"{escape_record(value.label)} | " if value.label != "" else ""
+        fields = f"{label}data {format_number(value.data)} | grad {format_number(value.grad)}"
+        graph.node(name, label=stacked.format(fields), shape="record", **fills.get(value, {}))
         if value.op:
-            graph.node(name + "op", label=_escape(value.op), shape="ellipse")
+            graph.node(name + "op", label=escape_record(value.op), shape="ellipse")
             graph.edge(name + "op", name)
             for child in value.children:
                 graph.edge(names[child], name + "op")
     return graph
 
 
-def _escape(text):
-    # Characters that mean something inside a Graphviz record label.
+def format_number(number):
+    """4 decimals (0.7071), or scientific notation (2.500e-06) where 4 decimals would hide the number.
+
+    Below 5e-5 a number would show as 0.0000, and from a million on its digits
+    would widen the box without saying more.
+    """
+    if number != 0.0 and not 5e-5 <= abs(number) < 1e6 and abs(number) != float("inf"):
+        return f"{number:.3e}"
+    return f"{number:.4f}"
+
+
+def escape_record(text):
+    """``text`` (a label of any type, made a string) as it must be written inside a Graphviz record label.
+
+    Record characters get a backslash, and newlines and tabs stay visible as \\n and \\t
+    (a record would silently drop them).
+    """
+    text = str(text)
     for char in "\\{}|<>":
         text = text.replace(char, "\\" + char)
-    return text
+    return text.replace("\n", "\\\\n").replace("\t", "\\\\t")
+
+
+class GradScale:
+    """Colours for |grad| on a log scale: six steps of ColorBrewer's YlOrRd between the smallest and largest."""
+
+    COLORS = ("#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026")
+
+    def __init__(self, grads):
+        import math
+
+        sizes = [abs(g) for g in grads if g != 0.0 and math.isfinite(g)]
+        self.low = math.log10(min(sizes)) if sizes else 0.0
+        self.high = math.log10(max(sizes)) if sizes else 0.0
+        self.log10 = math.log10
+
+    def step(self, grad):
+        """Which of the six colours |grad| gets (0 = smallest); None for 0."""
+        if grad == 0.0:
+            return None
+        if not abs(grad) < float("inf"):  # inf or nan: off the scale, darkest
+            return len(self.COLORS) - 1
+        if self.high == self.low:
+            return len(self.COLORS) - 1
+        position = (self.log10(abs(grad)) - self.low) / (self.high - self.low)
+        return min(int(position * len(self.COLORS)), len(self.COLORS) - 1)
+
+    def fill(self, grad):
+        step = self.step(grad)
+        if step is None:
+            return {"style": "filled", "fillcolor": "white"}
+        dark = step >= len(self.COLORS) - 2
+        return {"style": "filled", "fillcolor": self.COLORS[step], **({"fontcolor": "white"} if dark else {})}
+
+    def edges(self):
+        """The |grad| where each colour starts (10 ** evenly spaced exponents)."""
+        width = (self.high - self.low) / len(self.COLORS)
+        return [10 ** (self.low + k * width) for k in range(len(self.COLORS))]
+
+    def legend(self):
+        """An HTML-like Graphviz label: a row of swatches, each with the |grad| where it starts."""
+        cells = ['<td border="1" bgcolor="white">0</td>']
+        for color, start in zip(self.COLORS, self.edges()):
+            font = ' color="white"' if color in self.COLORS[-2:] else ""
+            cells.append(f'<td border="1" bgcolor="{color}"><font{font}>≥ {start:.1e}</font></td>')
+        return (
+            '<<table border="0" cellspacing="0" cellpadding="4"><tr><td>box colour = |grad| (log scale):</td>'
+            + "".join(cells)
+            + "</tr></table>>"
+        )

@@ -7,11 +7,18 @@
    temporary folder, with fresh Jupyter config, data, runtime and settings
    folders: nothing of the user's leaks in, the repository is never modified,
    and the notebook is untrusted as in a fresh clone) and checks that every
-   stored picture shows as a loaded <img> (as many as the .ipynb stores) and
-   that no `<... at 0x...>` text stands where a picture belongs;
+   stored picture shows as a loaded <img> (as many as the .ipynb stores), that
+   no `<... at 0x...>` text stands where a picture belongs, and that every
+   stored widget output carries a picture of itself (without a kernel the live
+   widget cannot show, so the picture is what a fresh clone displays);
 2. runs it with Run > Run All Cells from the menu, waits until every code cell
    has run and the kernel is idle, and checks that no cell shows an error
    (except cells tagged raises-exception) and that the pictures are there;
+3. drives its live widgets: every tests/e2e/drive_*.py module whose
+   `NOTEBOOKS` (a list of notebook file names) holds this notebook's name has
+   its `drive(page, notebook, screenshot_dir)` called, with the page showing
+   the notebook after Run All, the notebook's file name and the screenshot
+   folder; it clicks and checks, and raises AssertionError to fail;
 
 then opens build/site through a local web server and checks that the index
 lists every lesson and that each lesson page shows its pictures and typeset
@@ -31,6 +38,7 @@ import argparse
 import contextlib
 import functools
 import http.server
+import importlib.util
 import json
 import os
 import re
@@ -69,6 +77,7 @@ FALLBACK_REPR = re.compile(r"<[\w.]+ (object )?at 0x[0-9a-fA-F]+>")
 COLAB_BADGE = "https://colab.research.google.com/assets/colab-badge.svg"
 LOCAL_BADGE = ROOT / "site" / "_static" / "colab-badge.svg"
 PICTURE_MIMES = ("image/png", "image/jpeg", "image/gif", "image/svg+xml")
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 VIEWPORT = {"width": 1280, "height": 900}
 MAX_SCREENSHOT_HEIGHT = 30000
 JUPYTERLAB_SETTINGS = {
@@ -102,7 +111,7 @@ def require_chromium():
 
 def facts(cells):
     """What a notebook's cells (nbformat JSON) hold: pictures, runnable cells, errors outside raises-exception."""
-    pictures, runnable, shown, counted, errors, fallbacks = 0, 0, 0, 0, [], []
+    pictures, runnable, shown, counted, errors, fallbacks, bare_widgets = 0, 0, 0, 0, [], [], []
     for index, cell in enumerate(cells):
         if cell.get("cell_type") != "code":
             continue
@@ -124,7 +133,23 @@ def facts(cells):
             text = "".join(text) if isinstance(text, list) else text
             if FALLBACK_REPR.search(text) and not any(mime in data for mime in PICTURE_MIMES):
                 fallbacks.append(f"cell {index}: {FALLBACK_REPR.search(text).group(0)}")
-    return {"pictures": pictures, "runnable": runnable, "shown": shown, "counted": counted, "errors": errors, "fallbacks": fallbacks}
+            if WIDGET_MIME in data and not any(mime in data for mime in PICTURE_MIMES):
+                bare_widgets.append(f"cell {index}: {text[:60]!r}")
+    return {"pictures": pictures, "runnable": runnable, "shown": shown, "counted": counted, "errors": errors,
+            "fallbacks": fallbacks, "bare_widgets": bare_widgets}  # fmt: skip
+
+
+def load_drivers(folder=Path(__file__).parent):
+    """The modules tests/e2e/drive_*.py, each with NOTEBOOKS (file names) and drive(page, notebook, screenshot_dir)."""
+    drivers = []
+    for path in sorted(folder.glob("drive_*.py")):
+        spec = importlib.util.spec_from_file_location(f"e2e_{path.stem}", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        if not isinstance(getattr(module, "NOTEBOOKS", None), (list, tuple)) or not callable(getattr(module, "drive", None)):
+            raise SystemExit(f"{path}: a driver needs NOTEBOOKS (a list of notebook file names) and drive(page, notebook, screenshot_dir)")
+        drivers.append(module)
+    return drivers
 
 
 # ---------------------------------------------------------------- JupyterLab server
@@ -390,8 +415,8 @@ class Result:
         return self
 
 
-def check_notebook(context, lab, path, shots, timeout):
-    """Open one notebook as stored, check its pictures; Run All; check errors, counts and pictures."""
+def check_notebook(context, lab, path, shots, timeout, drivers=()):
+    """Open one notebook as stored, check its pictures; Run All; check errors, counts and pictures; drive its widgets."""
     result = Result(path.stem)
     deadline = Deadline(timeout)
     cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
@@ -423,6 +448,7 @@ def check_notebook(context, lab, path, shots, timeout):
         result.check(state["loaded"] == state["images"], f"stored: {state['images'] - state['loaded']} pictures did not load")
         result.check(not state["texts"] and not stored["fallbacks"], f"stored: text instead of a picture: {(state['texts'] or stored['fallbacks'])[:1]}")
         result.check(not stored["errors"], f"stored: error outputs {stored['errors'][:3]}")
+        result.check(not stored["bare_widgets"], f"stored: widget outputs without a picture of themselves {stored['bare_widgets'][:2]}")
         screenshot_notebook(page, name, shots / f"{path.stem}-stored.png")
 
         # (b) Run > Run All Cells
@@ -447,6 +473,19 @@ def check_notebook(context, lab, path, shots, timeout):
         result.check(after["pictures"] >= stored["pictures"], f"run: {after['pictures']} pictures, fewer than the {stored['pictures']} stored")
         result.check(not state["texts"] and not after["fallbacks"], f"run: text instead of a picture: {(state['texts'] or after['fallbacks'])[:1]}")
         screenshot_notebook(page, name, shots / f"{path.stem}-run.png")
+
+        # (c) the live widgets, driven by the drive_*.py modules that name this notebook
+        for driver in drivers:
+            if name not in driver.NOTEBOOKS:
+                continue
+            driver_name = driver.__name__.removeprefix("e2e_")
+            try:
+                driver.drive(page, name, shots)
+                result.notes.append(f"{driver_name} passed")
+            except AssertionError as failure:
+                result.problems.append(f"{driver_name}: {failure}")
+                with contextlib.suppress(Exception):
+                    page.screenshot(path=str(shots / f"{path.stem}-{driver_name}-failed.png"))
     except Exception as error:  # a timeout or a broken page: this notebook fails, the others still run
         result.problems.append(f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}")
         with contextlib.suppress(Exception):
@@ -628,10 +667,11 @@ def main(argv=None):
             try:
                 if not args.no_notebooks:
                     print(f"JupyterLab: {len(notebooks)} notebooks, {args.timeout:.0f} s at most each; screenshots in {shots}", flush=True)
+                    drivers = load_drivers()
                     try:
                         lab.start()
                         for path in notebooks:
-                            results.append(check_notebook(context, lab, work / path.name, shots, args.timeout))
+                            results.append(check_notebook(context, lab, work / path.name, shots, args.timeout, drivers))
                     finally:
                         lab.stop()
                 if not args.no_site:

@@ -1,0 +1,44 @@
+"""How long the backward stepper takes to show one step, on a graph of 50 values: `stepper: Z ms per step`.
+
+A step is what a click on ▶ costs the kernel: the slider moves, the frame is drawn
+(`neato -n2` at the positions `dot` found once, when the stepper was made) and the
+picture and the chain-rule text get their new values. Every frame is drawn fresh:
+each round makes a new stepper, so nothing comes from its cache of drawn frames.
+The goal (issue 9) is at most 100 ms.
+
+    python benchmarks/stepper.py
+"""
+
+import statistics
+import time
+
+from micrograd_mlp.engine import Value
+from micrograd_mlp.nn import MLP
+from micrograd_mlp.stepper import BackwardStepper
+
+ROUNDS = 5
+
+
+def squared_error_of_a_small_network():
+    """(MLP(2, [4, 1]) of one point − 1)², as the explicit graph of + and *: 50 values, 30 steps."""
+    x = [Value(0.5, label="x1"), Value(-1.0, label="x2")]
+    return (MLP(2, [4, 1], fused=False, seed=0)(x) - 1.0) ** 2
+
+
+def measure(rounds=ROUNDS):
+    """Milliseconds per step (the median over ``rounds`` passes through every step); prints the result line."""
+    loss = squared_error_of_a_small_network()
+    per_step = []
+    for _ in range(rounds):
+        stepper = BackwardStepper(loss)
+        start = time.perf_counter()
+        for frame in range(1, stepper.frames):
+            stepper.show(frame)
+        per_step.append((time.perf_counter() - start) / (stepper.frames - 1))
+    milliseconds = 1000 * statistics.median(per_step)
+    print(f"stepper: {milliseconds:.0f} ms per step")
+    return milliseconds
+
+
+if __name__ == "__main__":
+    measure()
