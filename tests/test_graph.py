@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from micrograd_mlp.engine import Value
-from micrograd_mlp.graph import INSTALL_DOT, ComputationGraph, GraphvizNotFound, draw_dot
+from micrograd_mlp.graph import INSTALL_DOT, ComputationGraph, GradScale, GraphvizNotFound, draw_dot, format_number
 from micrograd_mlp.nn import MLP
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -125,7 +125,7 @@ def test_record_fields_stack_across_the_rank_direction():
 def test_rankdir_and_dpi():
     source = draw_dot(Value(1.0) + 1, rankdir="TB", dpi=200).source
     assert "rankdir=TB" in source and "dpi=200" in source
-    with pytest.raises(ValueError, match="rankdir must be 'LR'.*'TB'.*got 'UP'"):
+    with pytest.raises(ValueError, match="rankdir must be 'LR'.*'TB'.*'RL'.*'BT'.*got 'UP'"):
         draw_dot(Value(1.0), rankdir="UP")
 
 
@@ -204,3 +204,71 @@ def test_the_no_dot_fixture_really_hides_dot(no_dot):
     import shutil
 
     assert shutil.which("dot") is None
+
+
+def test_labels_of_any_type_are_drawn_as_text():
+    a = Value(1.0)
+    a.label = 7  # Value() takes only strings, but any object can be assigned afterwards
+    b = Value(2.0)
+    b.label = ("w", 1)
+    source = draw_dot(a * b).source
+    assert '"7 | data 1.0000' in source
+    assert "('w', 1) | data 2.0000" in source
+
+
+def test_newlines_and_tabs_in_labels_stay_visible(tmp_path):
+    a = Value(1.0, label="first\nsecond\tthird")
+    source = draw_dot(a + 1).source
+    assert r"first\\nsecond\\tthird | data" in source  # drawn as the two characters \n and \t
+    svg = draw_dot(a + 1).export(tmp_path / "graph.svg").read_text()
+    assert r"first\nsecond\tthird" in svg
+
+
+@pytest.mark.parametrize(
+    "number, text",
+    [(0.0, "0.0000"), (0.5, "0.5000"), (-1.5, "-1.5000"), (5e-5, "0.0001"), (4.99e-5, "4.990e-05"), (-2.5e-9, "-2.500e-09"),
+     (123456.0, "123456.0000"), (1e6, "1.000e+06"), (float("inf"), "inf"), (float("-inf"), "-inf"), (float("nan"), "nan")],
+)  # fmt: skip
+def test_numbers_too_small_for_four_decimals_switch_to_scientific_notation(number, text):
+    assert format_number(number) == text
+
+
+def test_tiny_data_and_gradients_stay_visible_in_the_boxes():
+    a = Value(3e-7, label="a")
+    b = a * 1e-6
+    b.backward()
+    source = draw_dot(b).source
+    assert "a | data 3.000e-07 | grad 1.000e-06" in source
+    assert "data 3.000e-13 | grad 1.0000" in source
+
+
+def test_color_by_grad_fills_boxes_on_a_log_scale_with_a_legend():
+    a, b = Value(2.0, label="a"), Value(0.0, label="b")
+    c = Value(1.0, label="c")
+    out = (a * 1e-3 + b * 1e-6 + c * 0.0).tanh()  # a.grad ~ 1e-3, b.grad ~ 1e-6, c.grad = 0
+    out.label = "out"
+    out.backward()
+    graph = draw_dot(out, color="grad")
+    lines = {label: line for line in graph.source.splitlines() for label in "abc" if f'"{label} | data' in line}
+    assert f'fillcolor="{GradScale.COLORS[0]}"' in lines["b"]  # the smallest |grad|: the palest colour
+    assert 'fillcolor=white' in lines["c"]  # exactly 0: white
+    out_line = [line for line in graph.source.splitlines() if '"out | data' in line][0]
+    assert f'fillcolor="{GradScale.COLORS[-1]}"' in out_line and "fontcolor=white" in out_line  # the largest: darkest
+    assert "box colour = |grad| (log scale)" in graph.source  # the legend says what the colours mean
+    assert graph.source.count("bgcolor=") == len(GradScale.COLORS) + 1
+    assert draw_dot(out).source.count("fillcolor") == 0  # plain boxes by default
+    assert graph._repr_mimebundle_()["image/png"]  # and Graphviz draws it
+
+
+def test_grad_scale_steps_are_monotonic_and_cover_the_range():
+    scale = GradScale([1e-6, -1e-3, 1.0, 0.0])
+    steps = [scale.step(g) for g in (1e-6, 1e-5, 1e-4, -1e-3, 1e-2, 1e-1, 1.0)]
+    assert steps == sorted(steps) and steps[0] == 0 and steps[-1] == len(GradScale.COLORS) - 1
+    assert scale.step(0.0) is None and scale.step(float("nan")) == len(GradScale.COLORS) - 1
+    assert GradScale([0.5, 0.5]).step(0.5) == len(GradScale.COLORS) - 1  # one size only: all the same colour
+    assert scale.edges()[0] == pytest.approx(1e-6)
+
+
+def test_color_must_be_none_or_grad():
+    with pytest.raises(ValueError, match="color must be None .* or 'grad'.*got 'data'"):
+        draw_dot(Value(1.0) + 1, color="data")
