@@ -35,10 +35,11 @@ def test_learn_points_read_a_list_with_continuation_lines_and_a_bold_paragraph()
     assert build_site.learn_points(inline) == ["a single sentence"]
 
 
-def test_the_site_copy_of_a_notebook_shows_the_badge_offline_and_folds_hidden_solutions(tmp_path):
+def test_the_site_copy_of_a_notebook_shows_the_badges_offline_links_its_slides_and_folds_hidden_solutions(tmp_path):
+    badges = f"[![Open In Colab]({build_site.BADGE_URL})](https://x) [![Binder]({build_site.BINDER_BADGE_URL})](https://y)"
     notebook = {
         "cells": [
-            {"cell_type": "markdown", "metadata": {}, "source": f"[![Open In Colab]({build_site.BADGE_URL})](https://x)\n\n# 01 · T"},
+            {"cell_type": "markdown", "metadata": {}, "source": f"{badges}\n\n# 01 · T"},
             {"cell_type": "code", "metadata": {"jupyter": {"source_hidden": True}}, "source": "x = 1", "outputs": [], "execution_count": 1},
         ],
         "metadata": {},
@@ -49,6 +50,8 @@ def test_the_site_copy_of_a_notebook_shows_the_badge_offline_and_folds_hidden_so
     source.parent.mkdir()
     source.write_text(json.dumps(notebook))
     staged = build_site.stage_notebook(source, tmp_path / "out.ipynb", tmp_path / "stage", "owner/repo", "main")
-    assert "../_static/colab-badge.svg" in staged["cells"][0]["source"]
+    first = staged["cells"][0]["source"]
+    assert "../_static/colab-badge.svg" in first and "../_static/binder-badge.svg" in first
+    assert 'href="../slides/01_t.slides.html"' in first
     assert "hide-input" in staged["cells"][1]["metadata"]["tags"]
-    assert (ROOT / "site" / build_site.LOCAL_BADGE).is_file()
+    assert all((ROOT / "site" / local).is_file() for local in build_site.LOCAL_BADGES.values())

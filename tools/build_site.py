@@ -32,7 +32,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BADGE_URL = "https://colab.research.google.com/assets/colab-badge.svg"
-LOCAL_BADGE = "_static/colab-badge.svg"
+BINDER_BADGE_URL = "https://mybinder.org/badge_logo.svg"
+# The badges' pictures, served from the site itself (_static/) instead of from Colab's and Binder's servers.
+LOCAL_BADGES = {BADGE_URL: "_static/colab-badge.svg", BINDER_BADGE_URL: "_static/binder-badge.svg"}
+LOCAL_BADGE = LOCAL_BADGES[BADGE_URL]
 PICTURE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
 # Markdown links and images: [text](target "title") and ![alt](target)
 MARKDOWN_LINK = re.compile(r"(!?\[[^\]]*\]\()(<[^>]*>|[^)\s]+)((?:\s+\"[^\"]*\")?\))")
@@ -124,8 +127,8 @@ def stage_notebook(source, target, stage, repo, branch):
 
     def retarget(target_link, html=False):
         bare = target_link.strip("<>")
-        if bare == BADGE_URL:
-            return f"../{LOCAL_BADGE}"
+        if bare in LOCAL_BADGES:
+            return f"../{LOCAL_BADGES[bare]}"
         if re.match(r"^[a-z][a-z0-9+.-]*:", bare, re.IGNORECASE) or bare.startswith(("#", "/")):
             return target_link
         path_part, _, fragment = bare.partition("#")
@@ -148,10 +151,6 @@ def stage_notebook(source, target, stage, repo, branch):
         url = f"https://github.com/{repo}/{kind}/{branch}/{relative.as_posix()}"
         return url + (f"#{fragment}" if fragment else "")
 
-    first = notebook["cells"][0]
-    first["source"] = "".join(first["source"]) + (
-        f'\n\n<a class="slides-link" href="../slides/{source.stem}.slides.html">Slides of this lesson</a>'
-    )
     for cell in notebook["cells"]:
         metadata = cell.setdefault("metadata", {})
         if cell["cell_type"] == "markdown":
@@ -166,6 +165,10 @@ def stage_notebook(source, target, stage, repo, branch):
                 tags.append("hide-input")
             if hidden.get("outputs_hidden") and "hide-output" not in tags:
                 tags.append("hide-output")
+    first = notebook["cells"][0]  # the deck is built beside the site (build_slides), not a file to retarget
+    first["source"] = "".join(first["source"]) + (
+        f'\n\n<a class="slides-link" href="../slides/{source.stem}.slides.html">Slides of this lesson</a>'
+    )
     target.write_text(json.dumps(notebook, indent=1, ensure_ascii=False), encoding="utf-8")
     return notebook
 

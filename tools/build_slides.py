@@ -72,11 +72,12 @@ def exporter():
 
 def for_the_deck(notebook):
     """The deck shows the exercise, not its worked solution (that is for later, in the notebook),
-    and the Colab badge from beside the deck instead of from Colab's server."""
+    and the badges' pictures from beside the deck instead of from Colab's and Binder's servers."""
     notebook.cells = [cell for cell in notebook.cells if "solution" not in cell.metadata.get("tags", [])]
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
-            cell.source = cell.source.replace(build_site.BADGE_URL, "colab-badge.svg")
+            for url, local in build_site.LOCAL_BADGES.items():
+                cell.source = cell.source.replace(url, Path(local).name)
     return notebook
 
 
@@ -93,7 +94,8 @@ def build(notebooks_dir, out, vendor):
         shutil.copytree(reveal / part, out / "reveal.js" / part)
     shutil.rmtree(out / "mathjax", ignore_errors=True)
     shutil.copytree(build_site.mathjax_folder(), out / "mathjax", ignore=shutil.ignore_patterns(*build_site.MATHJAX_UNUSED))
-    shutil.copyfile(ROOT / "site" / build_site.LOCAL_BADGE, out / "colab-badge.svg")
+    for local in build_site.LOCAL_BADGES.values():
+        shutil.copyfile(ROOT / "site" / local, out / Path(local).name)
     slides = exporter()
     slides.log.setLevel(logging.ERROR)  # not a warning per deck about pictures without alt text (ours are plots)
     decks = []
