@@ -112,3 +112,31 @@ def check_decks(context, slides_dir, notebooks, shots, timeout, serve, site_page
                 view.close()
             results.append(result.finish())
     return results
+
+
+LIVE_JS = """() => ({
+    slides: document.querySelectorAll('.reveal .slides section:not(:has(section))').length,
+    codeCells: document.querySelectorAll('.reveal .slides .jp-CodeCell').length,
+    present: document.querySelectorAll('.reveal .slides section.present').length,
+})"""
+
+
+def check_live_slides(context, lab, path, shots, timeout, Result):
+    """The notebook presented live by jupyterlab-rise (JupyterLab's /rise/ page): the same slides, with code cells."""
+    result = Result(f"live slides {path.stem}")
+    page = context.new_page()
+    try:
+        page.goto(f"{lab.url}/rise/{path.name}?token={lab.token}", timeout=timeout * 1000)
+        page.wait_for_selector(".reveal .slides section.present", timeout=timeout * 1000)
+        page.wait_for_timeout(1000)
+        state = page.evaluate(LIVE_JS)
+        expected = expected_slides(json.loads(path.read_text(encoding="utf-8")))
+        result.notes.append(f"{state['slides']} slides, {state['codeCells']} code cells")
+        result.check(state["slides"] == expected, f"{state['slides']} live slides, the notebook's metadata makes {expected}")
+        result.check(state["codeCells"] > 0, "no JupyterLab code cells in the live slides")
+        page.screenshot(path=str(shots / f"live-slides-{path.stem}.png"))
+    except Exception as error:
+        result.problems.append(f"{type(error).__name__}: {str(error).splitlines()[0]}")
+    finally:
+        page.close()
+    return result.finish()
