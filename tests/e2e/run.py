@@ -22,7 +22,11 @@
 
 then opens build/site through a local web server and checks that the index
 lists every lesson and that each lesson page shows its pictures and typeset
-maths, with every request answered from the site itself (no CDN, no web font).
+maths, with every request answered from the site itself (no CDN, no web font);
+then opens each slide deck (build/site/slides, tests/e2e/decks.py) the same way:
+ready, one slide per slide/subslide cell, pictures, maths, no overflowing slide,
+the arrow keys and the speaker view; and the first notebook presented live in
+JupyterLab by jupyterlab-rise.
 
 Full-page screenshots go to build/e2e/. One line per notebook and per site
 check; exits non-zero on any failure. Chromium is the system one
@@ -30,7 +34,8 @@ check; exits non-zero on any failure. Chromium is the system one
 drives it and needs no browser download.
 
     python tests/e2e/run.py                      # all notebooks, then the site
-    python tests/e2e/run.py --only 03 --no-site  # one notebook
+    python tests/e2e/run.py --only 03 --no-site --no-slides  # one notebook
+    python tests/e2e/run.py --only 03 --no-notebooks --no-site  # one deck (after make site)
     python tests/e2e/run.py --check-browser      # only say whether Chromium is there
 """
 
@@ -55,6 +60,8 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+import decks
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_CANDIDATES = ["/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome", "google-chrome-stable"]
 CHROMIUM_FLAGS = [
@@ -74,8 +81,11 @@ Install it with the system's package manager:
 or point E2E_CHROMIUM at a Chromium or Chrome executable. (Playwright's own
 browser download, `playwright install`, is not used.)"""
 FALLBACK_REPR = re.compile(r"<[\w.]+ (object )?at 0x[0-9a-fA-F]+>")
-COLAB_BADGE = "https://colab.research.google.com/assets/colab-badge.svg"
-LOCAL_BADGE = ROOT / "site" / "_static" / "colab-badge.svg"
+# the badges of a notebook's first cell, answered with the site's copies (the machine is offline here)
+LOCAL_BADGES = {
+    "https://colab.research.google.com/assets/colab-badge.svg": ROOT / "site" / "_static" / "colab-badge.svg",
+    "https://mybinder.org/badge_logo.svg": ROOT / "site" / "_static" / "binder-badge.svg",
+}
 PICTURE_MIMES = ("image/png", "image/jpeg", "image/gif", "image/svg+xml")
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 VIEWPORT = {"width": 1280, "height": 900}
@@ -426,9 +436,9 @@ def check_notebook(context, lab, path, shots, timeout, drivers=()):
     external = []
 
     def outside(route):
-        # offline here: the Colab badge of the first cell is answered with the site's copy, the rest refused
-        if route.request.url == COLAB_BADGE and LOCAL_BADGE.is_file():
-            route.fulfill(status=200, content_type="image/svg+xml", body=LOCAL_BADGE.read_bytes())
+        # offline here: the badges of the first cell are answered with the site's copies, the rest refused
+        if route.request.url in LOCAL_BADGES:
+            route.fulfill(status=200, content_type="image/svg+xml", body=LOCAL_BADGES[route.request.url].read_bytes())
         else:
             external.append(route.request.url)
             route.abort()
@@ -615,6 +625,8 @@ def main(argv=None):
     parser.add_argument("--only", action="append", default=[], help="only notebooks whose name contains this (repeatable)")
     parser.add_argument("--no-notebooks", action="store_true", help="skip the notebooks in JupyterLab")
     parser.add_argument("--no-site", action="store_true", help="skip the site")
+    parser.add_argument("--slides", type=Path, default=None, help="the decks (default: the site's slides/ folder)")
+    parser.add_argument("--no-slides", action="store_true", help="skip the slide decks and the live slides")
     parser.add_argument("--check-browser", action="store_true", help="only check that Chromium is installed")
     args = parser.parse_args(argv)
     # on SIGTERM (a CI time limit, a kill) still run the finally blocks that stop JupyterLab and Chromium
@@ -635,6 +647,9 @@ def main(argv=None):
         notebooks = [path for path in notebooks if any(part in path.name for part in args.only)]
     if not notebooks:
         print(f"no notebooks named NN_topic.ipynb in {args.notebooks}", file=sys.stderr)
+        return 2
+    if not args.no_slides and not ((args.slides or args.site / "slides") / "index.html").is_file():
+        print("no slide decks: build them with `make site` (or `make slides` and --slides build/slides), or pass --no-slides", file=sys.stderr)
         return 2
     if not args.no_site and not (args.site / "index.html").is_file():
         print(f"no site in {args.site}: build it first with `make site` (or pass --no-site)", file=sys.stderr)
@@ -678,6 +693,10 @@ def main(argv=None):
                     print(f"site: {args.site}", flush=True)
                     site_notebooks = sorted(args.notebooks.glob("[0-9][0-9]_*.ipynb"))
                     results.extend(check_site(context, args.site.resolve(), site_notebooks, shots, args.timeout))
+                if not args.no_slides:
+                    slides = (args.slides or args.site / "slides").resolve()
+                    print(f"slides: {slides}", flush=True)
+                    results.extend(decks.check_decks(context, slides, notebooks, shots, args.timeout, serve, site_page, Result))
             finally:
                 context.close()
     failed = [result.name for result in results if result.problems]
