@@ -1,0 +1,144 @@
+"""Checks for notebook 10, the playground.
+
+``check_edge_style`` tests the student's ``edge_style(weight, largest)``, the
+rule by which the playground draws a weight, on weights the notebook never
+shows, against ``playground.edge_style``. ``check_best_step`` tests
+``best_step(history)``, the step an early stop would keep, on hidden training
+histories whose test loss falls and then rises again.
+"""
+
+import operator
+import random
+from types import SimpleNamespace
+
+from ..playground import NEGATIVE_WEIGHT, POSITIVE_WEIGHT, THICKEST, THINNEST, edge_style
+from . import Mistake, NotAnswered, call, exercise
+
+__all__ = ["check_edge_style", "check_best_step"]
+
+_COLOUR_NAMES = {POSITIVE_WEIGHT: "blue", NEGATIVE_WEIGHT: "orange"}
+
+
+def _style(function, weight, largest):
+    case = f"weight {weight:g} in a network whose largest |w| is {largest:g}"
+    result = call(function, weight, largest, case=case)
+    if result is None:
+        raise NotAnswered
+    if isinstance(result, (str, bytes)) or not hasattr(result, "__len__") or len(result) != 2:
+        raise Mistake("return two things: (colour, width)")
+    colour, width = result
+    try:
+        width = float(width)
+    except (TypeError, ValueError):
+        raise Mistake(f"the width should be a number, but for a {case} it is {width!r}") from None
+    return colour, width, case
+
+
+@exercise("how the playground draws a weight")
+def check_edge_style(student_edge_style):
+    """(colour, width) must match the package's for hidden weights: any sign, zero, the largest, an all-zero network."""
+    rng = random.Random(10)
+    largest = round(rng.uniform(1.5, 3.0), 3)
+    weights = [round(rng.uniform(-largest, largest), 3) for _ in range(6)] + [largest, -largest, 0.0]
+    cases = [(w, largest) for w in weights] + [(0.0, 0.0)]  # a network whose weights are all 0 (largest 0)
+    for weight, big in cases:
+        if big == 0.0:
+            try:
+                colour, width, case = _style(student_edge_style, weight, big)
+            except Mistake as mistake:
+                if "ZeroDivisionError" in str(mistake):
+                    raise Mistake(
+                        "when every weight is 0 (largest = 0) your code divides by zero: "
+                        "then every line should be the thinnest"
+                    ) from None
+                raise
+        else:
+            colour, width, case = _style(student_edge_style, weight, big)
+        right_colour, right_width = edge_style(weight, big)
+        if colour != right_colour:
+            if weight == 0.0 and colour == NEGATIVE_WEIGHT:
+                raise Mistake("a weight of exactly 0 is not negative: it takes the colour of the positive weights")
+            if colour in (POSITIVE_WEIGHT, NEGATIVE_WEIGHT):
+                raise Mistake(f"a {case} came out {_COLOUR_NAMES[colour]}: the colours are the wrong way round (or the sign test is)")
+            raise Mistake(f"the colour for a {case} is {colour!r}: use the constants POSITIVE_WEIGHT and NEGATIVE_WEIGHT")
+        if abs(width - right_width) <= 1e-6:
+            continue
+        unscaled = THINNEST + (THICKEST - THINNEST) * abs(weight)
+        if weight < 0 and width < THINNEST:
+            raise Mistake(
+                f"a {case} got a line thinner than a weight of 0 would: the width grows with the size |w| "
+                "of a weight, whatever its sign"
+            )
+        share = abs(weight) / big
+        if min(abs(width - THICKEST * share), abs(width - (THICKEST - THINNEST) * share)) <= 1e-6:
+            raise Mistake(
+                "your widths start at 0, so a weight of 0 would get a line of width 0 and vanish: "
+                "every line is at least THINNEST wide"
+            )
+        if abs(width - unscaled) <= 1e-6:
+            raise Mistake(
+                f"for a {case} the width is not scaled by `largest`: the largest weight of every network "
+                "should get the thickest line, so divide |w| by largest"
+            )
+        raise Mistake(
+            f"the width for a {case} is not right: it should grow in a straight line with |w|, "
+            "from THINNEST at w = 0 to THICKEST at |w| = largest"
+        )
+
+
+def _hidden_history(rng, steps):
+    """A history whose training loss keeps falling while the test loss falls to a minimum, then rises."""
+    turn = rng.randrange(steps // 4, 3 * steps // 4)
+    loss, val_loss = [], []
+    for step in range(1, steps + 1):
+        loss.append(round(1.0 / (1.0 + 0.2 * step) + rng.uniform(0.0, 0.005), 6))
+        val_loss.append(round(0.3 + 0.002 * (step - turn) ** 2 / steps + rng.uniform(0.0, 0.004), 6))
+    return SimpleNamespace(loss=loss, val_loss=val_loss, accuracy=[], val_accuracy=[], lr=[])
+
+
+def _tied_history():
+    """The lowest test loss is reached twice: at steps 3 and 5."""
+    return SimpleNamespace(
+        loss=[0.9, 0.7, 0.5, 0.4, 0.3, 0.2], val_loss=[0.8, 0.6, 0.45, 0.5, 0.45, 0.55], accuracy=[], val_accuracy=[], lr=[]
+    )
+
+
+def _answer(best_step, history, case):
+    answer = call(best_step, history, case=case)
+    if answer is None:
+        raise NotAnswered
+    try:
+        return operator.index(answer)  # an int, or a numpy integer such as np.argmin's
+    except TypeError:
+        raise Mistake(f"return a whole number of steps, but on {case} you returned {answer!r}") from None
+
+
+def _right(history):
+    lowest = min(history.val_loss)
+    return history.val_loss.index(lowest) + 1  # val_loss[0] is the test loss after step 1
+
+
+@exercise("the step to stop at")
+def check_best_step(best_step):
+    """The number of steps after which the test loss was lowest (the earliest, on a tie)."""
+    rng = random.Random(2026)
+    histories = [(_hidden_history(rng, steps), f"a hidden history of {steps} steps") for steps in (37, 80, 150)]
+    histories.append((_tied_history(), "a history whose lowest test loss is reached twice"))
+    for history, case in histories:
+        answer = _answer(best_step, history, case)
+        right = _right(history)
+        if answer == right:
+            continue
+        if answer == right - 1:
+            raise Mistake(
+                f"on {case} you are off by one: val_loss[0] is the test loss after step 1, so index i is after step i + 1"
+            )
+        if answer in (len(history.loss), history.loss.index(min(history.loss)) + 1):
+            raise Mistake(
+                f"on {case} you chose the last step or the one with the lowest training loss; the training loss "
+                "keeps falling while the model overfits, but the test loss was lower earlier: watch the test loss"
+            )
+        lowest = min(history.val_loss)
+        if history.val_loss[answer - 1 if 0 < answer <= len(history.val_loss) else 0] == lowest:
+            raise Mistake(f"on {case} the lowest test loss is reached twice: keep the earlier step (as good, and fewer steps)")
+        raise Mistake(f"on {case} the test loss was lower after another step than after the one you chose")

@@ -1,0 +1,606 @@
+"""A live training playground in the notebook, in the spirit of TensorFlow Playground.
+
+Pick a dataset, a network and the training settings; press play and watch the
+decision boundary move, the training and test curves grow and the weights of
+the network change colour and thickness, step by step.
+
+It is built in three layers, so that everything but the buttons can be tested
+and used without a browser:
+
+``Settings``    the controls' values, checked: a bad value raises ValueError saying what to change.
+``Experiment``  settings → the data split into training and test points, the MLP and its ``Trainer``;
+                ``step(n)`` trains, ``frame()`` draws the current state as PNG bytes, ``animation()``
+                a short run as an animated GIF.
+``Playground``  the ipywidgets controls and buttons around an Experiment; play trains in a
+                background thread, several steps between redraws, so the kernel stays responsive.
+
+    from micrograd_mlp.playground import Playground
+    Playground(dataset="spirals", hidden=(16, 16), activation="relu")
+"""
+
+import base64
+import html
+import io
+import math
+import threading
+from dataclasses import dataclass, replace
+
+import contourpy
+import ipywidgets as widgets
+import matplotlib
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection
+from matplotlib.figure import Figure
+from PIL import Image
+
+from .data import load as load_dataset
+from .losses import LOSSES
+from .nn import MLP
+from .plots import CLASS_COLORS, predict
+from .train import Trainer, TrainingDiverged
+
+__all__ = ["Settings", "Experiment", "Playground", "edge_style", "parse_hidden", "parse_batch_size"]
+
+DATASETS = ("moons", "circles", "xor", "spirals")
+ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear")
+MAX_LAYERS, MAX_WIDTH = 6, 64  # the drawing and the live speed are made for small networks
+STEPS_PER_FRAME = 5  # training steps between two redraws while playing: ~65 ms of training, ~30 ms of drawing
+PLAY_LIMIT = 1000  # one press of play trains at most this many steps, so a forgotten playground stops using the CPU
+GRID = 100  # the boundary is drawn from the scores on a GRID × GRID mesh
+
+POSITIVE_WEIGHT, NEGATIVE_WEIGHT = "#2166ac", "#e08214"  # blue and orange, as in TensorFlow Playground
+THINNEST, THICKEST = 0.2, 3.0  # line widths (points) of a zero weight and of the largest weight
+# scores in 20 bands of colour, like the filled contours of plots.plot_decision_boundary (and a GIF of
+# flat bands is a fraction of the size of one of smooth gradients)
+SCORE_COLOURS = matplotlib.colormaps["RdBu"].resampled(20)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The playground's controls. Creating one checks every value.
+
+    dataset        moons, circles, xor or spirals (two classes each)
+    noise          standard deviation of the jitter added to the points (0 or more)
+    n_samples      number of points, training and test together
+    test_fraction  the share of the points held out as test points, strictly between 0 and 1
+    hidden         the width of each hidden layer, e.g. (16, 16); () is a linear model
+    activation     of the hidden layers: tanh, relu, sigmoid or linear
+    loss           hinge, mse or bce
+    lr             the learning rate of plain gradient descent (constant, more than 0)
+    batch_size     training points per step, or None for all of them
+    alpha          the weight of the L2 penalty α·Σw² (0 for none)
+    seed           one seed for the data, the split, the initial weights and the batches
+    """
+
+    dataset: str = "moons"
+    noise: float = 0.1
+    n_samples: int = 200
+    test_fraction: float = 0.3
+    hidden: tuple = (16, 16)
+    activation: str = "tanh"
+    loss: str = "hinge"
+    lr: float = 0.1
+    batch_size: int = None
+    alpha: float = 1e-4
+    seed: int = 0
+
+    def __post_init__(self):
+        _choice("dataset", self.dataset, DATASETS)
+        _choice("activation", self.activation, ACTIVATIONS)
+        _choice("loss", self.loss, tuple(LOSSES))
+        _number("noise", self.noise, "0 or more", lambda v: v >= 0.0)
+        _number("the learning rate", self.lr, "more than 0, e.g. 0.1", lambda v: v > 0.0)
+        _number("the L2 weight alpha", self.alpha, "0 or more, e.g. 0.0001", lambda v: v >= 0.0)
+        _number("the test fraction", self.test_fraction, "strictly between 0 and 1, e.g. 0.3", lambda v: 0.0 < v < 1.0)
+        _whole("the number of points", self.n_samples, 4)
+        _whole("the seed", self.seed, 0)
+        hidden = tuple(self.hidden) if isinstance(self.hidden, (list, tuple)) else self.hidden
+        if not isinstance(hidden, tuple):
+            raise ValueError(f"hidden lists the width of each hidden layer, e.g. (16, 16); got {self.hidden!r}")
+        if len(hidden) > MAX_LAYERS:
+            raise ValueError(f"at most {MAX_LAYERS} hidden layers, got {len(hidden)}")
+        for number, width in enumerate(hidden, start=1):
+            if isinstance(width, bool) or not isinstance(width, int) or not 1 <= width <= MAX_WIDTH:
+                raise ValueError(
+                    f"hidden layer {number} has width {width!r}; a width is a whole number from 1 to {MAX_WIDTH}"
+                )
+        object.__setattr__(self, "hidden", hidden)  # a list becomes a tuple, so settings compare and hash
+        n_train = self.n_samples - self.n_test
+        if self.n_test < 2 or n_train < 2:
+            raise ValueError(
+                f"a test fraction of {self.test_fraction:g} splits {self.n_samples} points into {n_train} training "
+                f"and {self.n_test} test points; each side needs at least 2 (one per class): "
+                "use more points or a test fraction nearer 0.5"
+            )
+        if self.batch_size is not None:
+            _whole("the batch size", self.batch_size, 1)
+            if self.batch_size > n_train:
+                raise ValueError(
+                    f"the batch size {self.batch_size} is larger than the training set ({n_train} points); "
+                    f"choose at most {n_train}, or all of them (None, or 'all' in the playground)"
+                )
+
+    @property
+    def n_test(self):
+        """How many points are held out: scikit-learn's train_test_split rounds up."""
+        return math.ceil(self.test_fraction * self.n_samples)
+
+    @property
+    def sizes(self):
+        """The MLP's layer widths after its 2 inputs: the hidden layers, then one output."""
+        return [*self.hidden, 1]
+
+
+def _choice(name, value, choices):
+    if value not in choices:
+        raise ValueError(f"unknown {name} {value!r}; choose one of {', '.join(choices)}")
+
+
+def _number(name, value, wanted, ok):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or not ok(value):
+        raise ValueError(f"{name} must be a number {wanted}, got {value!r}")
+
+
+def _whole(name, value, at_least):
+    if isinstance(value, bool) or not isinstance(value, int) or value < at_least:
+        raise ValueError(f"{name} must be a whole number of at least {at_least}, got {value!r}")
+
+
+def parse_hidden(text):
+    """The hidden layers typed in a text box, "16, 16", as a tuple of widths (empty text: no hidden layer)."""
+    parts = [part.strip() for part in text.replace(";", ",").split(",")]
+    if parts == [""]:
+        return ()
+    if not all(part.isdigit() for part in parts):
+        raise ValueError(f"hidden layers are whole numbers separated by commas, e.g. 16, 16; got {text!r}")
+    return tuple(int(part) for part in parts)
+
+
+def parse_batch_size(text):
+    """The batch size typed in a text box: a whole number, or "all" (or nothing) for every training point."""
+    text = text.strip().lower()
+    if text in ("", "all"):
+        return None
+    if not text.isdigit():
+        raise ValueError(f"the batch size is a whole number or 'all', got {text!r}")
+    return int(text)
+
+
+def edge_style(weight, largest):
+    """How the network picture draws a weight: (colour, line width in points).
+
+    Blue for a positive weight, orange for a negative one; the width grows with
+    the size |w| from THINNEST (w = 0) to THICKEST (|w| = largest, the largest
+    size in the network):  width = THINNEST + (THICKEST − THINNEST)·|w|/largest.
+    """
+    colour = NEGATIVE_WEIGHT if weight < 0 else POSITIVE_WEIGHT
+    share = abs(weight) / largest if largest > 0 else 0.0
+    return colour, THINNEST + (THICKEST - THINNEST) * share
+
+
+class Experiment:
+    """One run of the playground: settings → training and test points, an MLP and its Trainer.
+
+    ``Experiment(dataset="xor", hidden=(4,))`` takes the settings as keywords
+    (see ``Settings``); ``step(n)`` trains n steps, ``history`` holds the
+    training and test loss and accuracy after each step, ``frame()`` draws the
+    current state as PNG bytes.
+    """
+
+    def __init__(self, settings=None, **changes):
+        from sklearn.model_selection import train_test_split  # imported on first use: scikit-learn is slow to import
+
+        self.settings = replace(settings or Settings(), **changes) if changes else settings or Settings()
+        s = self.settings
+        X, y = load_dataset(s.dataset, n_samples=s.n_samples, noise=s.noise, seed=s.seed)
+        # stratified, so that both classes are in the training and in the test points in their proportions
+        self.X_train, self.X_test, self.y_train, self.y_test = train_test_split(
+            X, y, test_size=s.n_test, random_state=s.seed, stratify=y
+        )
+        self.model = MLP(2, s.sizes, activation=s.activation, seed=s.seed)
+        self.trainer = Trainer(
+            self.model, self.X_train, self.y_train, loss=s.loss, optimizer="sgd", lr=s.lr, alpha=s.alpha,
+            batch_size=s.batch_size, seed=s.seed, validation=(self.X_test, self.y_test),
+        )
+        self.diverged = None  # the message of TrainingDiverged, once the loss stops being finite
+        self._dashboard = None
+
+    @property
+    def history(self):
+        """After each step: ``loss`` and ``accuracy`` on the batch, ``val_loss`` and ``val_accuracy`` on the test points."""
+        return self.trainer.history
+
+    @property
+    def steps(self):
+        return len(self.history.loss)
+
+    def step(self, n=1):
+        """Train ``n`` steps (fewer if the loss diverges: then ``diverged`` says why and training stops)."""
+        for _ in range(n):
+            if self.diverged:
+                return
+            try:
+                self.trainer.step()
+            except TrainingDiverged as error:
+                self.diverged = str(error)
+
+    def summary(self):
+        """One line on where training stands: the step, training and test loss, and accuracies."""
+        if not self.steps:
+            return "step 0: press play or step to train"
+        h = self.history
+        line = (
+            f"step {self.steps}: training loss {h.loss[-1]:.4f}, test loss {h.val_loss[-1]:.4f}, "
+            f"training accuracy {h.accuracy[-1]:.0%}, test accuracy {h.val_accuracy[-1]:.0%}"
+        )
+        return f"{line}. Stopped: {self.diverged}" if self.diverged else line
+
+    def frame(self):
+        """The current state drawn as PNG bytes: boundary, curves and network (the figure is reused)."""
+        if self._dashboard is None:
+            self._dashboard = Dashboard(self)
+        return self._dashboard.png()
+
+    def animation(self, frames=20, steps_per_frame=STEPS_PER_FRAME, ms_per_frame=150, dpi=70):
+        """An animated GIF (bytes) of a fresh run with these settings: ``frames`` pictures, ``steps_per_frame`` apart."""
+        run = Experiment(self.settings)
+        dashboard = Dashboard(run, dpi=dpi)
+        pictures = []
+        for index in range(frames):
+            if index:
+                run.step(steps_per_frame)
+            pictures.append(dashboard.image())
+        # one palette for every frame (that of the last), so that pixels that do not change keep their
+        # index and the GIF stores only what moves: a third of the size of a palette per frame
+        palette = pictures[-1].quantize(colors=64, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+        pictures = [picture.quantize(palette=palette, dither=Image.Dither.NONE) for picture in pictures]
+        durations = [ms_per_frame] * (frames - 1) + [ms_per_frame * 10]  # the end stays on screen a while
+        buffer = io.BytesIO()
+        pictures[0].save(
+            buffer, format="GIF", save_all=True, append_images=pictures[1:], duration=durations, loop=0, optimize=True
+        )
+        return buffer.getvalue()
+
+    def __repr__(self):
+        s = self.settings
+        network = " → ".join(str(width) for width in [2, *s.sizes])
+        return (
+            f"Experiment({s.dataset}, {s.n_samples - s.n_test} training + {s.n_test} test points, "
+            f"MLP({network}) {s.activation}, {s.loss} loss, lr {s.lr:g}; {self.steps} step{'s' * (self.steps != 1)})"
+        )
+
+
+class Dashboard:
+    """A matplotlib figure of an Experiment, built once; ``png()`` brings it up to date and renders it.
+
+    Left: the scores on a grid (blue positive, red negative) with the decision
+    boundary (score = 0), training points (circles) and test points (triangles).
+    Middle: the network, each weight a line coloured by its sign, as thick as its size.
+    Right: training and test loss (top) and accuracy (bottom) at each step.
+
+    Redrawing a whole figure takes matplotlib ~150 ms, mostly axes, ticks and
+    text that never change. So the figure is drawn once without its moving
+    parts (the scores, boundary, points, weights, curves and titles are
+    "animated" artists), that background is kept, and each frame pastes it back
+    and draws only the moving parts on top (blitting). The background is drawn
+    again only when the curves outgrow their axes.
+    """
+
+    def __init__(self, experiment, dpi=80):
+        self.experiment = experiment
+        self.figure = Figure(figsize=(12, 3.8), dpi=dpi, layout="constrained")
+        FigureCanvasAgg(self.figure)
+        grid = self.figure.add_gridspec(2, 3, width_ratios=[1, 1.1, 1.2])
+        self._moving = []  # (axes, artist) in drawing order: what each frame draws over the background
+        self._draw_boundary_panel(self.figure.add_subplot(grid[:, 0]))
+        self._draw_network_panel(self.figure.add_subplot(grid[:, 1]))
+        self._draw_curve_panels(self.figure.add_subplot(grid[0, 2]), self.figure.add_subplot(grid[1, 2]))
+        # lay the panels out once, with room for the titles and the widest step numbers, then keep
+        # them in place: constrained layout costs more than drawing
+        self.update()
+        for ax in (self._loss_ax, self._accuracy_ax):
+            ax.set_xlim(0, 1000)
+        self.figure.canvas.draw()
+        self.figure.set_layout_engine("none")
+        self._background, self._background_limits = None, None
+
+    def _move(self, ax, artist):
+        artist.set_animated(True)
+        self._moving.append((ax, artist))
+        return artist
+
+    def _draw_boundary_panel(self, ax):
+        e = self.experiment
+        points = np.array(e.X_train + e.X_test)
+        low, high = points.min(axis=0) - 0.5, points.max(axis=0) + 0.5
+        x1, x2 = np.meshgrid(np.linspace(low[0], high[0], GRID), np.linspace(low[1], high[1], GRID))
+        self._grid_axes = (x1, x2)
+        self._grid_points = np.column_stack([x1.ravel(), x2.ravel()])
+        self._scores = self._move(ax, ax.imshow(
+            np.zeros(x1.shape), origin="lower", extent=(low[0], high[0], low[1], high[1]), cmap=SCORE_COLOURS, alpha=0.6,
+            aspect="auto", interpolation="bilinear", interpolation_stage="data",
+        ))
+        # the decision boundary, score = 0: contour lines computed by contourpy (as matplotlib's contour
+        # does), kept in one LineCollection whose segments change each frame
+        self._boundary = self._move(ax, LineCollection([], colors="black", linewidths=1.2))
+        ax.add_collection(self._boundary)
+        for X, y, marker, size in ((e.X_train, e.y_train, "o", 18), (e.X_test, e.y_test, "^", 26)):
+            X, positive = np.array(X), np.array(y) > 0
+            colours = np.where(positive, CLASS_COLORS[1], CLASS_COLORS[0])
+            points = ax.scatter(X[:, 0], X[:, 1], c=colours, marker=marker, s=size, edgecolors="black", linewidths=0.5)
+            self._move(ax, points)
+        ax.set_xlim(low[0], high[0])
+        ax.set_ylim(low[1], high[1])
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_xlabel("● training points   ▲ test points", fontsize=8)
+        self._step_title = self._move(ax, ax.set_title("", fontsize=9))
+
+    def _draw_network_panel(self, ax):
+        widths = [2, *self.experiment.settings.sizes]
+        # neuron j of a layer of n sits at height (j − (n−1)/2)/max width: every layer centred
+        tallest = max(widths)
+        places = [[(layer, (j - (n - 1) / 2) / tallest) for j in range(n)] for layer, n in enumerate(widths)]
+        segments = [
+            [start, end]
+            for inputs, outputs in zip(places, places[1:])
+            for end in outputs  # in parameters() order: neuron by neuron, its weights in input order
+            for start in inputs
+        ]
+        self._edges = self._move(ax, LineCollection(segments, capstyle="round"))
+        ax.add_collection(self._edges)
+        xs, ys = zip(*(place for layer_places in places for place in layer_places))
+        sizes = [max(12, 160 / len(layer_places)) for layer_places in places for _ in layer_places]
+        self._move(ax, ax.scatter(xs, ys, s=sizes, c="white", edgecolors="black", linewidths=0.8))  # over the weights
+        ax.text(0, 0.58, "$x_1, x_2$", ha="center", fontsize=8)
+        ax.text(len(widths) - 1, 0.58, "score", ha="center", fontsize=8)
+        ax.set_xlim(-0.3, len(widths) - 0.7)
+        ax.set_ylim(-0.55, 0.65)
+        ax.axis("off")
+        self._weights_title = self._move(ax, ax.set_title("", fontsize=8))
+
+    def _draw_curve_panels(self, loss_ax, accuracy_ax):
+        self._curves = {}
+        for ax, name, label in ((loss_ax, "loss", "loss"), (accuracy_ax, "accuracy", "accuracy (%)")):
+            (line,) = ax.plot([], [], color="#2166ac", label="training")
+            self._curves[name] = self._move(ax, line)
+            (line,) = ax.plot([], [], color="#b2182b", linestyle="--", label="test")
+            self._curves[f"val_{name}"] = self._move(ax, line)
+            ax.set_ylabel(label, fontsize=8)
+            ax.tick_params(labelsize=7)
+            ax.grid(alpha=0.3)
+        loss_ax.legend(fontsize=7, loc="upper right")
+        loss_ax.tick_params(labelbottom=False)
+        accuracy_ax.set_xlabel("step", fontsize=8)
+        accuracy_ax.set_ylim(0, 102)
+        self._loss_ax, self._accuracy_ax = loss_ax, accuracy_ax
+
+    def update(self):
+        """Bring every moving part up to the experiment's current weights and history."""
+        e = self.experiment
+        scores = predict(e.model, self._grid_points)[:, 0].reshape(self._grid_axes[0].shape)
+        # the colour scale spans the scores at the data, as in plots.plot_decision_boundary
+        limit = max(float(np.abs(predict(e.model, e.X_train)[:, 0]).max()), 1e-9)
+        self._scores.set_data(scores)
+        self._scores.set_clim(-limit, limit)
+        boundary = contourpy.contour_generator(*self._grid_axes, scores, line_type="Separate").lines(0.0)
+        self._boundary.set_segments(boundary)
+        self._step_title.set_text(f"{e.settings.dataset}, step {e.steps}")
+
+        weights = [w.data for layer in e.model.layers for neuron in layer.neurons for w in neuron.w]
+        largest = max(abs(w) for w in weights)
+        colours, widths = zip(*(edge_style(w, largest) for w in weights))
+        self._edges.set_colors(colours)
+        self._edges.set_linewidths(widths)
+        self._weights_title.set_text(f"weights: blue > 0, orange < 0; thickest |w| = {largest:.2f}")
+
+        h = e.history
+        steps = np.arange(1, e.steps + 1)
+        for name, line in self._curves.items():
+            values = np.array(getattr(h, name), dtype=float)
+            line.set_data(steps, 100 * values if name.endswith("accuracy") else values)
+
+    def _limits(self):
+        """The curves' axes limits, rounded up to 1, 2 or 5 × a power of ten so that they rarely change."""
+        h = self.experiment.history
+        finite = [v for v in h.loss + h.val_loss if math.isfinite(v)]
+        return _round_up(max(self.experiment.steps, 10)), _round_up(max(finite, default=1.0))
+
+    def image(self):
+        """The figure, brought up to date, as a PIL image."""
+        self.update()
+        canvas = self.figure.canvas
+        limits = self._limits()
+        if limits != self._background_limits:
+            steps, loss = limits
+            for ax in (self._loss_ax, self._accuracy_ax):
+                ax.set_xlim(0, steps)
+            self._loss_ax.set_ylim(0, loss)
+            canvas.draw()  # everything that does not move
+            self._background, self._background_limits = canvas.copy_from_bbox(self.figure.bbox), limits
+        canvas.restore_region(self._background)
+        for ax, artist in self._moving:
+            ax.draw_artist(artist)
+        return Image.fromarray(np.asarray(canvas.buffer_rgba())).convert("RGB")
+
+    def png(self):
+        buffer = io.BytesIO()
+        self.image().save(buffer, format="PNG", compress_level=1)  # fast to write: it is redrawn many times a second
+        return buffer.getvalue()
+
+    def _repr_png_(self):
+        return self.png()
+
+    def __repr__(self):
+        return f"Dashboard of {self.experiment!r}"
+
+
+def _round_up(value):
+    """The smallest of 1, 2, 5, 10, 20, 50, … that is at least ``value`` (> 0)."""
+    power = 10.0 ** math.floor(math.log10(value))
+    return next(m * power for m in (1, 2, 5, 10) if m * power >= value)
+
+
+class Playground(widgets.VBox):
+    """The playground: controls, play/pause/step/reset, and the picture of an Experiment training live.
+
+    ``Playground(dataset="xor", hidden=(4,))``: the keywords set the initial controls (see ``Settings``).
+    Changing a control starts a new experiment from the new settings; a bad value is shown in red
+    under the controls, and training waits until it is fixed. Play trains in a background thread,
+    STEPS_PER_FRAME steps between redraws, for at most PLAY_LIMIT steps per press.
+    ``experiment`` is the Experiment on screen; ``save(path)`` writes an animated GIF of a short run.
+    """
+
+    def __init__(self, **settings):
+        initial = Settings(**settings)  # bad keywords raise here, with the reason
+        self._lock = threading.Lock()  # one thread at a time trains or draws the experiment
+        self._stop = threading.Event()
+        self._player = None
+        hidden, batch = ", ".join(map(str, initial.hidden)), "all" if initial.batch_size is None else str(initial.batch_size)
+        self._controls = {
+            "dataset": _control(widgets.Dropdown, "dataset", initial.dataset, 150, options=DATASETS),
+            "noise": _control(widgets.FloatText, "noise", initial.noise, 110, step=0.05),
+            "n_samples": _control(widgets.IntText, "points", initial.n_samples, 110),
+            "test_fraction": _control(widgets.FloatText, "test fraction", initial.test_fraction, 150, step=0.1),
+            "hidden": _control(widgets.Text, "hidden layers", hidden, 190, placeholder="16, 16"),
+            "activation": _control(widgets.Dropdown, "activation", initial.activation, 160, options=ACTIVATIONS),
+            "loss": _control(widgets.Dropdown, "loss", initial.loss, 120, options=tuple(LOSSES)),
+            "lr": _control(widgets.FloatText, "learning rate", initial.lr, 160, step=0.01),
+            "batch_size": _control(widgets.Text, "batch size", batch, 140, placeholder="all"),
+            "alpha": _control(widgets.FloatText, "L2", initial.alpha, 130, step=1e-4),
+            "seed": _control(widgets.IntText, "seed", initial.seed, 100),
+        }
+        self._buttons = {
+            name: widgets.Button(description=label, tooltip=tip, layout=widgets.Layout(width="80px"))
+            for name, label, tip in (
+                ("play", "▶ play", f"train, redrawing every {STEPS_PER_FRAME} steps"),
+                ("pause", "⏸ pause", "stop training"),
+                ("step", "step", "one training step"),
+                ("reset", "⟲ reset", "start again from new weights"),
+            )
+        }
+        self._status = widgets.Label()
+        self._error = widgets.HTML()
+        self._picture = widgets.Image(format="png", layout=widgets.Layout(width="960px", max_width="100%"))
+        for control in self._controls.values():
+            control.observe(self._settings_changed, names="value")
+        self._buttons["play"].on_click(lambda _: self.play())
+        self._buttons["pause"].on_click(lambda _: self.pause())
+        self._buttons["step"].on_click(lambda _: self.step())
+        self._buttons["reset"].on_click(lambda _: self.reset())
+        c = self._controls
+        super().__init__([
+            widgets.HBox([c["dataset"], c["noise"], c["n_samples"], c["test_fraction"], c["seed"]]),
+            widgets.HBox([c["hidden"], c["activation"], c["loss"], c["lr"], c["batch_size"], c["alpha"]]),
+            widgets.HBox([*self._buttons.values(), self._status]),
+            self._error,
+            self._picture,
+        ])
+        self.experiment = None
+        self._start(initial)
+
+    # ---- the controls
+
+    def settings(self):
+        """The Settings the controls hold now (ValueError, with the reason, if one of them is bad)."""
+        values = {name: control.value for name, control in self._controls.items()}
+        values["hidden"] = parse_hidden(values["hidden"])
+        values["batch_size"] = parse_batch_size(values["batch_size"])
+        return Settings(**values)
+
+    def _settings_changed(self, _change):
+        self.pause()
+        try:
+            settings = self.settings()
+        except ValueError as error:
+            self._show_error(str(error))
+            return
+        self._start(settings)
+
+    def _start(self, settings):
+        with self._lock:
+            self.experiment = Experiment(settings)
+            self._show_error("")
+            self._redraw()
+
+    def _show_error(self, message):
+        """A bad control: its reason in red, and nothing to train until it is fixed."""
+        self._error.value = f'<span style="color:#b2182b">⚠ {html.escape(message)}</span>' if message else ""
+        for name in ("play", "step"):
+            self._buttons[name].disabled = bool(message)
+
+    def _redraw(self):
+        self._picture.value = self.experiment.frame()
+        self._status.value = self.experiment.summary()
+
+    # ---- the buttons
+
+    def play(self):
+        """Train in a background thread, redrawing every STEPS_PER_FRAME steps, until paused or PLAY_LIMIT steps."""
+        if self.playing or self._buttons["play"].disabled:
+            return
+        self._stop.clear()
+        self._player = threading.Thread(target=self._play, name="playground", daemon=True)
+        self._player.start()
+
+    def _play(self):
+        self._buttons["play"].disabled = True
+        try:
+            for _ in range(PLAY_LIMIT // STEPS_PER_FRAME):
+                if self._stop.is_set() or self.experiment.diverged:
+                    break
+                with self._lock:
+                    self.experiment.step(STEPS_PER_FRAME)
+                    self._redraw()
+        finally:
+            self._buttons["play"].disabled = bool(self._error.value)
+
+    @property
+    def playing(self):
+        return self._player is not None and self._player.is_alive()
+
+    def pause(self):
+        """Stop playing, once the frame being drawn is on screen."""
+        self._stop.set()
+        if self.playing and threading.current_thread() is not self._player:
+            self._player.join()
+
+    def step(self):
+        """One training step, then redraw."""
+        if self.playing or self._buttons["step"].disabled:
+            return
+        with self._lock:
+            self.experiment.step(1)
+            self._redraw()
+
+    def reset(self):
+        """Start again from the controls' settings: new weights, an empty history."""
+        self._settings_changed(None)
+
+    # ---- pictures outside the kernel
+
+    def save(self, path):
+        """Write an animated GIF of a short run with the current settings to ``path``."""
+        with open(path, "wb") as file:
+            file.write(self.experiment.animation())
+
+    def _repr_mimebundle_(self, **kwargs):
+        # A stored widget shows only its text without a kernel (a fresh clone, the website); with an
+        # animated GIF beside the widget view, JupyterLab shows the animation there and the live
+        # widget once the cell is run.
+        bundle = super()._repr_mimebundle_(**kwargs)
+        bundle["text/plain"] = repr(self)
+        bundle["image/gif"] = base64.b64encode(self.experiment.animation()).decode("ascii")
+        return bundle
+
+    def __repr__(self):
+        return f"Playground: {self.experiment!r}"
+
+
+def _control(kind, description, value, pixels, **options):
+    """A labelled control ``pixels`` wide; a typed value counts once Enter is pressed or the box is left."""
+    if kind is not widgets.Dropdown:
+        options["continuous_update"] = False
+    layout = widgets.Layout(width=f"{pixels}px")
+    return kind(value=value, description=description, layout=layout, style={"description_width": "initial"}, **options)
