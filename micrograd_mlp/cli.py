@@ -9,6 +9,7 @@ Writes into ``--out`` (default ``images/``):
 import argparse
 import math
 import sys
+import tempfile
 from pathlib import Path
 
 import matplotlib
@@ -108,6 +109,10 @@ def main(argv=None):
         build_parser().error(f"argument --samples: expected at least 2 points, got {args.samples}")
     if not 0 <= args.seed < 2**32:
         build_parser().error(f"argument --seed: expected a whole number from 0 to 2**32 - 1, got {args.seed}")
+    problem = _cannot_write_to(args.out)
+    if problem:  # found before training, not after it
+        print(f"error: cannot write the pictures to {args.out}: {problem}; choose another folder with --out", file=sys.stderr)
+        return 2
     X, y = data.load(args.dataset, n_samples=args.samples, noise=args.noise, seed=args.seed)
     widths = settings["hidden"] if isinstance(settings["hidden"], list) else _widths(settings["hidden"])
     model = nn.MLP(len(X[0]), [*widths, 1], activation=settings["activation"], seed=args.seed)
@@ -126,9 +131,21 @@ def main(argv=None):
     return _write_pictures(args, model, X, y, history)
 
 
+def _cannot_write_to(folder):
+    """Why files cannot be written into ``folder`` (creating it if need be), or None if they can."""
+    existing = next(path for path in (folder, *folder.parents) if path.exists())
+    if not existing.is_dir():
+        return f"{existing} is a file, not a folder"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tempfile.TemporaryFile(dir=folder).close()  # a folder may exist and still refuse new files
+    except OSError as error:
+        return error.strerror or str(error)
+    return None
+
+
 def _write_pictures(args, model, X, y, history):
     out = args.out
-    out.mkdir(parents=True, exist_ok=True)
     written = []
     if model.nin == 2:
         ax = plots.plot_decision_boundary(model, X, y, title=f"{args.dataset}: accuracy {history.accuracy[-1]:.0%}")

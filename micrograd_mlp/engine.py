@@ -9,10 +9,13 @@ Unlike a closure per operation (as in micrograd), the local derivatives are
 stored as plain numbers, so a graph holds no reference cycles and is freed by
 reference counting as soon as the last name for its output goes away.
 
-Bad numbers: arithmetic follows IEEE floats (an overflowing product is inf,
-inf − inf is nan), while functions with no real answer raise a clear error
-(log of 0 or less, exp overflow, division by zero, a negative base to a
-fractional power). ``fit`` stops with a message once the loss is not finite.
+Bad numbers: NaN and inf pass through every operation as in IEEE floats and
+PyTorch (an overflowing product is inf, inf − inf is nan, relu(nan) is nan,
+and ``Value.sum`` follows the same rules as ``+``), while functions with no
+real answer raise a clear error (log of 0 or less, exp overflow, division by
+zero, a negative base to a fractional power). A gradient that does not exist
+is an error too (the slope of √x at 0), except inside ``no_grad()``, where no
+gradient is computed. ``fit`` stops with a message once the loss is not finite.
 """
 
 import gc
@@ -112,6 +115,8 @@ class Value:
 
     def __init__(self, data, label=""):
         self.data = data if type(data) is float else _as_float(data)
+        if not isinstance(label, str):  # refused here: a number or None would only fail later, when drawn
+            raise TypeError(f"label must be a string, got {type(label).__name__} {label!r}: convert it first, e.g. str(...)")
         self.grad = 0.0
         self.label = label
         self.op = ""
@@ -121,6 +126,10 @@ class Value:
     def __repr__(self):
         label = f", label={self.label!r}" if self.label else ""
         return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
+
+    def __float__(self):
+        """``float(v)`` is ``v.data``: the number alone, with no graph (== and hashing stay by identity)."""
+        return self.data
 
     # --- arithmetic: d(a+b)/da = 1, d(a*b)/da = b, and so on -------------------------
 
@@ -149,24 +158,23 @@ class Value:
             return self._pow_value(exponent)
         if isinstance(exponent, bool) or not isinstance(exponent, numbers.Real):
             raise TypeError(f"the exponent must be an int, a float or a Value, got {type(exponent).__name__}")
-        k = float(exponent)
+        k, x = float(exponent), self.data
         try:
-            data = self.data**k
-            local = k * self.data ** (k - 1.0) if k != 0.0 else 0.0
+            data = x**k
         except ZeroDivisionError:
-            if k < 0.0:
-                raise ZeroDivisionError(f"{self.data!r} ** {k!r}: zero cannot be raised to a negative power") from None
-            raise ZeroDivisionError(
-                f"{self.data!r} ** {k!r}: the slope of x ** {k:g} at 0 is infinite, so there is no gradient there"
-            ) from None
+            raise ZeroDivisionError(f"{x!r} ** {k!r}: zero cannot be raised to a negative power") from None
         except OverflowError:
-            raise _too_large(f"{self.data!r} ** {k!r}") from None
+            raise _too_large(f"{x!r} ** {k!r}") from None
         if isinstance(data, complex):
-            raise ValueError(f"{self.data!r} ** {k!r} is not a real number: a negative base needs a whole-number exponent")
-        return _result(data, f"**{exponent:g}", (self,), (local,))
+            raise ValueError(f"{x!r} ** {k!r} is not a real number: a negative base needs a whole-number exponent")
+        # d(x^k)/dx = k·x^(k−1), computed only when a graph is built: it may not exist where x^k does (√x at 0)
+        local = _power_slope(x, k) if _grad_enabled else 0.0
+        return _result(data, f"**{k:g}", (self,), (local,))
 
     def _pow_value(self, exponent):
         # d(a^w)/da = w·a^(w-1), d(a^w)/dw = a^w·ln(a): the second needs a > 0.
+        if not _grad_enabled:  # no gradient wanted, so any base whose power is a real number will do
+            return self ** exponent.data
         if self.data <= 0.0:
             raise ValueError(
                 f"{self.data!r} ** Value: a Value exponent needs a positive base (its gradient uses ln(base)); "
@@ -181,6 +189,12 @@ class Value:
 
     def __neg__(self):
         return _result(-self.data, "neg", (self,), _MINUS_ONE)
+
+    def __abs__(self):
+        """|x|; its derivative is the sign of x: 1 or −1, and 0 at 0 (and at NaN), as in PyTorch."""
+        x = self.data
+        slope = 1.0 if x > 0.0 else -1.0 if x < 0.0 else 0.0
+        return _result(abs(x), "abs", (self,), (slope,))
 
     def __radd__(self, other):
         return _as_value(other) + self
@@ -238,36 +252,56 @@ class Value:
 
     @staticmethod
     def sum(values):
-        """Σ values as one node; each input's local derivative is 1."""
+        """Σ values as one node; each input's local derivative is 1.
+
+        ``math.fsum`` adds exactly and rounds once (a chain of ``+`` rounds at every step),
+        but raises where floats give inf or nan; there the sum is taken as ``+`` would.
+        """
         children = tuple(map(_as_value, values))
-        return _result(math.fsum(v.data for v in children), "sum", children, (1.0,) * len(children))
+        numbers = [v.data for v in children]
+        try:
+            total = math.fsum(numbers)
+        except (ValueError, OverflowError):  # inf + (−inf), or a partial sum beyond the largest float
+            total = sum(numbers)
+        return _result(total, "sum", children, (1.0,) * len(children))
 
     @staticmethod
     def neuron(weights, inputs, bias, activation="linear"):
         """act(z) with z = Σ wᵢ·xᵢ + b, as one node: a whole neuron.
 
         By the chain rule d/dwᵢ = act'(z)·xᵢ, d/dxᵢ = act'(z)·wᵢ and d/db = act'(z).
-        ``inputs`` are all Values or all plain floats (constants, which get no
-        gradient). Gives the same numbers as the explicit graph of ``*``, ``+``
-        and the activation, with a small fraction of its nodes.
+        ``weights`` and ``bias`` are Values; ``inputs`` are all Values or all plain
+        numbers (constants, which get no gradient). Gives the same numbers as the
+        explicit graph of ``*``, ``+`` and the activation, with a small fraction of its nodes.
         """
-        act = ACTIVATIONS[activation]
-        w = [wi.data for wi in weights]
-        if isinstance(inputs[0], Value):
-            x = [xi.data for xi in inputs]
-            children = (*weights, *inputs, bias)
-            local_grads = (*x, *w, 1.0)
-        else:
-            x = inputs
-            children = (*weights, bias)
-            local_grads = (*x, 1.0)
-        out, slope = act(sum(map(operator.mul, w, x), bias.data))
-        op = f"{activation}(w·x+b)"
-        if slope == 0.0:  # e.g. a ReLU that is off: no gradient flows back, so it keeps no children
-            return _result(out, op, (), ())
-        if slope != 1.0:
+        try:
+            act = ACTIVATIONS[activation]
+        except (KeyError, TypeError):  # TypeError: not even a possible name, e.g. a list
+            raise ValueError(f"unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}") from None
+        n = len(inputs)
+        if len(weights) != n:
+            raise ValueError(f"a neuron needs one input per weight: got {len(weights)} weights and {n} inputs")
+        try:
+            w = [wi.data for wi in weights]
+            if n and isinstance(inputs[0], Value):
+                x = [xi.data for xi in inputs]
+                children = (*weights, *inputs, bias)
+                local_grads = (*x, *w, 1.0)
+            else:
+                x = inputs
+                children = (*weights, bias)
+                local_grads = (*x, 1.0)
+            z = sum(map(operator.mul, w, x), bias.data)
+        except (AttributeError, TypeError):  # e.g. a weight that is a plain number: _neuron_inputs says which
+            z = None
+        if type(z) is not float:  # not all Values and floats: check each argument, and turn numpy numbers into floats
+            return Value.neuron(weights, _neuron_inputs(weights, inputs, bias), bias, activation)
+        out, slope = act(z)
+        if slope == 0.0:  # a ReLU that is off: it keeps its children, and passes none of them any gradient
+            local_grads = (0.0,) * len(children)
+        elif slope != 1.0:
             local_grads = tuple([g * slope for g in local_grads])
-        return _result(out, op, children, local_grads)
+        return _result(out, f"{activation}(w·x+b)", children, local_grads)
 
     # --- backpropagation ----------------------------------------------------------------
 
@@ -277,20 +311,49 @@ class Value:
         Gradients of leaves (values with no children: parameters and inputs)
         accumulate across calls, as in PyTorch, so call ``zero_grad()`` (or
         ``Module.zero_grad()``) before each new backward pass. Gradients of
-        intermediate values are recomputed from scratch on every call.
+        intermediate values are recomputed from scratch on every call. A value
+        whose local derivatives are all 0 (a ReLU that is off) passes no gradient
+        on, not even NaN or inf, as in PyTorch; values that only it leads to are not visited.
         """
         if not self.children:  # a lone leaf: d(self)/d(self) = 1
             self.grad += 1.0
             return
         with gc_paused():
-            order = self.topological_order(leaves=False)
-            for node in order:
-                node.grad = 0.0
+            order = self._gradient_order()
             self.grad = 1.0
             for node in reversed(order):
                 grad = node.grad
                 for child, local in zip(node.children, node.local_grads):
                     child.grad += local * grad
+
+    def _gradient_order(self):
+        """The values ``backward`` passes a gradient through, each after its children, with their ``grad`` set to 0.
+
+        Like ``topological_order(leaves=False)``, with one shortcut: a value whose local
+        derivatives are all 0 (a ReLU that is off) passes nothing on, so it has its
+        gradient reset but is not listed, and the values below it are not visited through it.
+        """
+        order = []
+        visited = set()
+        stack = [(self, False)]
+        while stack:
+            node, children_done = stack.pop()
+            if children_done:
+                order.append(node)
+                continue
+            if node in visited:
+                continue
+            visited.add(node)
+            node.grad = 0.0
+            stack.append((node, True))
+            for child in node.children:
+                if child.children and child not in visited:
+                    if any(child.local_grads):
+                        stack.append((child, False))
+                    else:
+                        visited.add(child)
+                        child.grad = 0.0
+        return order
 
     def topological_order(self, leaves=True):
         """Every value this one depends on, each listed after all the values it was computed from.
@@ -327,6 +390,54 @@ class Value:
             node.grad = 0.0
 
 
+def _power_slope(x, k):
+    """d(x^k)/dx = k·x^(k−1), for the constant exponent k (0 when k = 0)."""
+    if k == 0.0:
+        return 0.0
+    try:
+        return k * x ** (k - 1.0)
+    except ZeroDivisionError:
+        raise ZeroDivisionError(
+            f"{x!r} ** {k!r}: the slope of x ** {k:g} at 0 is infinite, so there is no gradient there "
+            "(inside no_grad() the value alone is computed)"
+        ) from None
+    except OverflowError:
+        raise _too_large(f"the slope of x ** {k!r} at {x!r}") from None
+
+
+def _neuron_inputs(weights, inputs, bias):
+    """``Value.neuron``'s inputs as it needs them (all Values, or all floats), or a clear error saying what is wrong.
+
+    Called only when the fast path met something other than Values and floats.
+    """
+    for name, parameter in [*((f"weight {i}", w) for i, w in enumerate(weights, 1)), ("bias", bias)]:
+        _check_holds_a_float(name, parameter)
+    is_value = [isinstance(xi, Value) for xi in inputs]
+    if all(is_value):
+        for i, xi in enumerate(inputs, 1):
+            _check_holds_a_float(f"input {i}", xi)
+        return inputs
+    if any(is_value):
+        raise TypeError(
+            "a neuron's inputs must be all Values or all plain numbers, not a mix: "
+            "make them all Values, e.g. [x if isinstance(x, Value) else Value(x) for x in inputs]"
+        )
+    for i, xi in enumerate(inputs, 1):
+        if isinstance(xi, bool) or not isinstance(xi, numbers.Real):
+            raise TypeError(f"a neuron's inputs must be numbers or Values; input {i} is {type(xi).__name__} {xi!r}")
+    return [float(xi) for xi in inputs]  # numpy numbers become floats, so gradients stay floats
+
+
+def _check_holds_a_float(name, v):
+    if not isinstance(v, Value):
+        raise TypeError(f"the neuron's {name} must be a Value, got {type(v).__name__} {v!r}")
+    if type(v.data) is not float:
+        raise TypeError(
+            f"the neuron's {name} holds {type(v.data).__name__} data {v.data!r}; a Value's data must be a float: "
+            "assign float(...) to it"
+        )
+
+
 # Activation functions as (value, slope) pairs: f(z) and f'(z) computed together.
 
 
@@ -335,7 +446,8 @@ def _identity(z):
 
 
 def _relu(z):
-    return (z, 1.0) if z > 0.0 else (0.0, 0.0)
+    # Tested as "z <= 0" so that NaN, for which every comparison is false, passes through (as in PyTorch).
+    return (0.0, 0.0) if z <= 0.0 else (z, 1.0)
 
 
 def _tanh(z):
