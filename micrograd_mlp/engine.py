@@ -182,9 +182,9 @@ class Value:
             )
         try:
             data = self.data**exponent.data
-            local_base = exponent.data * self.data ** (exponent.data - 1.0)
         except OverflowError:
             raise _too_large(f"{self.data!r} ** {exponent.data!r}") from None
+        local_base = _power_slope(self.data, exponent.data)
         return _result(data, "**", (self, exponent), (local_base, data * math.log(self.data)))
 
     def __neg__(self):

@@ -637,3 +637,36 @@ def test_results_are_the_same_in_a_fresh_interpreter():
     out = ((a * b).tanh() + a.exp() / (b * b + 1)).sigmoid()
     out.backward()
     assert run.stdout.split() == [repr(out.data), repr(a.grad), repr(b.grad)]
+
+
+# --- values whose local derivatives are all 0 ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fused", [True, False])
+def test_a_relu_that_is_off_passes_no_gradient_on_even_an_infinite_one(fused):
+    # As in PyTorch: the gradient below an off ReLU is 0, not 0 · inf = nan.
+    w, x, b = Value(2.0), Value(-1.0), Value(0.5)
+    off = Value.neuron([w], [x], b, "relu") if fused else (w * x + b).relu()
+    out = off * 1e308 * 10.0  # d(out)/d(off) = inf
+    out.backward()
+    assert off.grad == math.inf
+    assert (w.grad, x.grad, b.grad) == (0.0, 0.0, 0.0)
+
+
+def test_an_off_relu_gets_its_gradient_reset_on_every_backward_call():
+    w, b = Value(-1.0), Value(0.0)
+    off = Value.neuron([w], [2.0], b, "relu")
+    out = off * 3.0 + w
+    for _ in range(3):
+        out.backward()
+        assert off.grad == 3.0
+    assert w.grad == 3.0  # the leaf accumulates: 1 per call, nothing through the off neuron
+
+
+def test_a_power_whose_slope_overflows_says_it_is_the_slope():
+    with pytest.raises(OverflowError, match="slope"):
+        Value(1e-200) ** -1  # 1e200 is fine, its slope −1e400 is not
+    with pytest.raises(OverflowError, match="slope"):
+        Value(1e-200) ** Value(-1.0)  # 1e200 is fine, its slope −1e400 is not
+    with no_grad():
+        assert (Value(1e-200) ** Value(-1.0)).data == pytest.approx(1e200)
