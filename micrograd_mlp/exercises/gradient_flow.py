@@ -2,10 +2,11 @@
 
 ``check_layer_gradient_sizes`` runs the student's ``layer_gradient_sizes(model)``
 on networks the notebook has not shown (random depths, widths, activations and
-inputs from a fixed seed, after a backward pass) and compares it with the mean
-|grad| of each layer's weights. A wrong answer is matched against the usual
-slips, computed here too: biases included, the sign kept, the weights' data
-averaged, a sum, a root mean square, the largest, the layers reversed.
+inputs from a fixed seed, after a backward pass) and compares it with the
+package's ``diagnostics.layer_gradient_sizes``, the mean |grad| of each layer's
+weights. A wrong answer is matched against the usual slips, computed here too:
+biases included, the sign kept, the weights' data averaged, a sum, a root mean
+square, the largest, the layers reversed.
 
 ``check_xavier_uniform`` calls the student's ``xavier_uniform(fan_in, fan_out, rng)``
 on shapes the notebook has not used and checks the shape (one row per neuron),
@@ -17,6 +18,7 @@ on a draw of 60,000 weights (3% tolerance: the draw's own spread is 0.4%).
 import math
 import random
 
+from .. import diagnostics
 from ..engine import Value
 from ..nn import MLP
 from . import Mistake, as_number, call, exercise
@@ -53,14 +55,10 @@ def _mean(values):
     return sum(values) / len(values)
 
 
-def _reference(model):
-    return [_mean([abs(w.grad) for w in layer_weights(layer)]) for layer in model.layers]
-
-
 def _slips(model):
     """(sizes, what the mistake is) for the usual wrong versions of layer_gradient_sizes."""
     layers = model.layers
-    right = _reference(model)
+    right = diagnostics.layer_gradient_sizes(model)
     return [
         ([_mean([abs(p.grad) for p in layer.parameters()]) for layer in layers],
          "you included the biases: average over the weights only (neuron.w), not neuron.b"),
@@ -103,7 +101,7 @@ def check_layer_gradient_sizes(layer_gradient_sizes):
         if [p.grad for p in model.parameters()] != grads:
             raise Mistake(f"on {case}: your function changed the gradients (a backward() or zero_grad()?): only read them")
         sizes = _as_sizes(result, model, case)
-        right = _reference(model)
+        right = diagnostics.layer_gradient_sizes(model)
         if all(_close(size, expected) for size, expected in zip(sizes, right)):
             continue
         for slip, meaning in _slips(model):
