@@ -1,0 +1,92 @@
+"""Checks for notebook 14, the same network in PyTorch: copying our ``state_dict()`` into ``torch.nn`` layers.
+
+The check builds MLPs of sizes and activations the notebook has not shown, with random
+weights and biases, and compares the torch model after the student's copy with our
+model (``micrograd_mlp.torch_bridge.torch_mlp`` builds the torch networks). PyTorch is
+imported when a check runs, so this module can be imported without it.
+"""
+
+import random
+
+from ..engine import no_grad
+from ..nn import MLP
+from ..torch_bridge import torch_mlp
+from . import Mistake, call, exercise
+
+__all__ = ["check_load_into_torch"]
+
+
+def _cases(count=4, seed=14):
+    """MLPs of random shapes and activations, with random weights and biases (ours start with biases 0)."""
+    rng = random.Random(seed)
+    for _ in range(count):
+        nin = rng.randint(1, 4)
+        nouts = [rng.randint(1, 5) for _ in range(rng.randint(1, 2))] + [rng.randint(1, 3)]
+        activation = rng.choice(["relu", "tanh", "sigmoid"])
+        model = MLP(nin, nouts, activation=activation, seed=rng.randrange(1000))
+        model.load_state_dict({label: rng.uniform(-2.0, 2.0) for label in model.state_dict()})
+        where = f"MLP({nin}, {nouts}, activation={activation!r})"
+        yield model, activation, where, rng
+
+
+@exercise("our state_dict copied into torch.nn")
+def check_load_into_torch(load_into_torch):
+    """``load_into_torch(state, torch_model)`` copies our ``state_dict()`` into the torch model's ``nn.Linear`` layers."""
+    import torch
+
+    for model, activation, where, rng in _cases():
+        sizes = [len(layer.neurons) for layer in model.layers]
+        before = MLP(model.nin, sizes, activation=activation, seed=rng.randrange(1000))
+        network = torch_mlp(before)  # the right shape, holding other weights
+        old = [(linear.weight.detach().clone(), linear.bias.detach().clone()) for linear in _linears(network, torch)]
+        call(load_into_torch, model.state_dict(), network, case=where)
+        linears = _linears(network, torch)
+        if len(linears) != len(model.layers):
+            raise Mistake(f"the torch model of {where} has {len(linears)} nn.Linear layers now: copy into them, keep them")
+        for k, (linear, layer, (old_weight, old_bias)) in enumerate(zip(linears, model.layers, old), start=1):
+            weight = torch.tensor([[w.data for w in neuron.w] for neuron in layer.neurons], dtype=torch.float64)
+            bias = torch.tensor([neuron.b.data for neuron in layer.neurons], dtype=torch.float64)
+            _compare(linear.weight, weight, old_weight, f"layer {k}'s weight in {where}", "L{k}n{j} w{i}", torch)
+            _compare(linear.bias, bias, old_bias, f"layer {k}'s bias in {where}", "L{k}n{j} b", torch)
+        points = [[rng.uniform(-2.0, 2.0) for _ in range(model.nin)] for _ in range(5)]
+        with torch.no_grad(), no_grad():
+            theirs = network(torch.tensor(points, dtype=torch.float64))
+            ours = torch.tensor([_outputs(model(x)) for x in points], dtype=torch.float64)
+        if not torch.allclose(theirs, ours, rtol=0.0, atol=1e-12):
+            raise Mistake(
+                f"the parameters of {where} are right, but the torch model's outputs differ from ours: "
+                "change only the numbers in its layers, not the layers themselves"
+            )
+
+
+def _linears(network, torch):
+    return [module for module in network.modules() if isinstance(module, torch.nn.Linear)]
+
+
+def _compare(got, expected, old, what, label, torch):
+    if got.dtype != torch.float64:
+        raise Mistake(
+            f"{what} became {got.dtype}: keep float64 (copy into the existing tensors, "
+            "or make new ones with dtype=torch.float64)"
+        )
+    if got.shape != expected.shape:
+        raise Mistake(f"{what} has shape {tuple(got.shape)}, but the layer needs {tuple(expected.shape)}")
+    got = got.detach()
+    if torch.equal(got, expected):
+        return
+    if torch.equal(got, expected.float().double()):
+        raise Mistake(
+            f"{what} was rounded to float32 on the way: torch.tensor(...) of Python floats makes float32 "
+            "unless you pass dtype=torch.float64"
+        )
+    if torch.equal(got, old):
+        raise Mistake(f"{what} still holds the torch model's own numbers: nothing was copied into it")
+    if got.dim() == 2 and got.shape[0] == got.shape[1] and torch.equal(got.T, expected):
+        raise Mistake(f"{what} is transposed: row j - 1 holds the weights of neuron j, entry {label} at [j - 1, i - 1]")
+    wrong = (got != expected).nonzero()[0].tolist()
+    place = ", ".join(str(index) for index in wrong)
+    raise Mistake(f"{what} is wrong at [{place}] (and maybe elsewhere): that entry holds {label} with j, i counted from 1")
+
+
+def _outputs(out):
+    return [o.data for o in out] if isinstance(out, list) else [out.data]
