@@ -18,8 +18,10 @@ The other checks take the numbers that exercises 1 to 3 ask for.
 """
 
 import math
+import operator
 import random
 import sys
+from collections import Counter
 
 from ..engine import Value, gc_paused
 from . import Mistake, call, exercise, expect_exact
@@ -152,7 +154,7 @@ def _random_graph(rng, size):
 
 
 def _chain(depth):
-    """y = tanh(tanh(...tanh(x))): one value per level, depth levels deep."""
+    """y = f(f(...f(x))), a chain of one-input operations: one value per level, depth levels deep."""
     y = _Node("x")
     for i in range(depth):
         y = _Node(f"y{i + 1}", (y,))
@@ -202,6 +204,7 @@ def _depth_of_this_call():
 def _validate(order, root, graph, case):
     if isinstance(order, (str, bytes, dict)) or not hasattr(order, "__iter__"):
         raise Mistake(f"on {case}: your function should return a list of values, but it returned {type(order).__name__}")
+    order = list(order)
     position = {}
     for index, value in enumerate(order):
         if id(value) not in graph:
@@ -241,7 +244,7 @@ def check_topological_order(topological_order):
             graph = _reachable(root)
             budget = 20 * len(graph) + 100  # a set-based walk needs next to no comparisons
             order = _walk(topological_order, root, case, budget)
-            _validate(list(order) if hasattr(order, "__iter__") else order, root, graph, case)
+            _validate(order, root, graph, case)
 
 
 def _graphs():
@@ -279,16 +282,17 @@ def _shared_expression():
 
 def _random_expression(rng, size):
     """A random expression of +, −, * and tanh on a few leaves, with values reused."""
+    operations = [operator.add, operator.sub, operator.mul, lambda a, b: a.tanh()]
     values = [Value(round(rng.uniform(-1.5, 1.5), 2), label=f"x{i + 1}") for i in range(rng.randint(2, 4))]
     while len(values) < size:
-        kind = rng.choice("+-*t")
-        a, b = rng.choice(values), rng.choice(values[-4:])
-        out = a.tanh() if kind == "t" else {"+": a + b, "-": a - b, "*": a * b}[kind]
+        operation = rng.choice(operations)
+        out = operation(rng.choice(values), rng.choice(values[-4:]))  # recent values are reused more often
         values.append(_labelled(out, f"v{len(values) + 1}"))
     return values[-1]
 
 
 def _deep_expression(depth):
+    """y = (x·1.0001 + 0)·1.0001 + 0 …: 2·depth operations deep, too deep for a recursive walk."""
     x = Value(1.0, label="x")
     y = x
     for _ in range(depth):
@@ -325,7 +329,8 @@ def _slips(output):
     for node in reversed(order):
         for child, local in zip(node.children, node.local_grads):
             forwards[child] = forwards.get(child, 0.0) + local * forwards.get(node, 0.0)
-    shared = next((node for node in order if node.children and _users(order, node) > 1), None)
+    uses = Counter(id(child) for user in order for child in user.children)
+    shared = next((node for node in order if node.children and uses[id(node)] > 1), None)
     twice = (
         f"{shared.label!r} is used by two values, so a walk along every path reaches it twice and passes its "
         "gradient on twice, the first time before it is complete. Walk a topological order instead: each value "
@@ -341,10 +346,6 @@ def _slips(output):
         (forwards, "you walked the order forwards, from the inputs: walk it backwards, from the output, so that "
                    "each value's gradient is complete before it is passed on"),
     ]
-
-
-def _users(order, node):
-    return sum(child is node for user in order for child in user.children)
 
 
 def _same(grads, expected):
