@@ -101,20 +101,20 @@ def _points(seed=505):
 
 def _base_slips(a, w):
     return [
-        (w * a**w, "the power rule lowers the exponent by one: d(a^w)/da has a^(w − 1), not a^w"),
-        (a ** (w - 1), "d(a^w)/da is missing the factor w in front (the power rule brings the exponent down)"),
-        ((w - 1) * a ** (w - 1), "d(a^w)/da has the factor w, not w − 1, in front"),
+        (w * a**w, "the base's local derivative: the power rule also lowers the exponent by one"),
+        (a ** (w - 1), "the base's local derivative is missing a factor: the power rule brings the exponent down in front"),
+        ((w - 1) * a ** (w - 1), "the base's local derivative: the factor in front is the exponent as it was, before it is lowered"),
         (a**w * math.log(a), "that is the exponent's local derivative: the first one belongs to the base, the first child"),
     ]
 
 
 def _exponent_slips(a, w):
     return [
-        (math.log(a), "d(a^w)/dw is missing the factor a^w: with the base fixed, a^w = e^(w·ln a), whose slope is a^w·ln a"),
-        (a**w, "d(a^w)/dw is missing the factor ln a: a^w = e^(w·ln a), and the chain rule brings down ln a"),
-        (a**w * math.log10(a), "math.log10 is the logarithm to base 10; d(a^w)/dw needs the natural logarithm, math.log"),
+        (math.log(a), "the exponent's local derivative is missing a factor: with a^w = e^(w·ln a), the chain rule keeps the e^(...) as a factor"),
+        (a**w, "the exponent's local derivative is missing a factor: with a^w = e^(w·ln a), the chain rule multiplies by the slope of w·ln a in w"),
+        (a**w * math.log10(a), "math.log10 is the logarithm to base 10; the exponent's local derivative needs the natural logarithm, math.log"),
         (w * a ** (w - 1), "that is the base's local derivative: the second one belongs to the exponent, the second child"),
-        (w * a ** (w - 1) * math.log(a), "d(a^w)/dw is a^w·ln a: the exponent is not lowered when you differentiate in w"),
+        (w * a ** (w - 1) * math.log(a), "the exponent's local derivative: the power rule does not apply when the exponent is the variable; write a^w = e^(w·ln a)"),
     ]
 
 
@@ -179,11 +179,15 @@ def check_power_with_value_exponent(power_value, Value):
     _gradient_check(power_value, Value)
 
 
+def _on_floats(x, y, z):
+    """The expression of the gradient check, (x·y) ** (y + z), on plain floats."""
+    return (x * y) ** (y + z)
+
+
 def _gradient_check(power_value, Value):
     """backward() through (x·y) ** (y + z) against central differences, at points drawn from a fixed seed."""
     rng = random.Random(55)
     h = 1e-6
-    f = lambda x, y, z: (x * y) ** (y + z)  # noqa: E731 (the same expression on floats)
     for _ in range(3):
         point = [round(rng.uniform(0.5, 1.5), 2), round(rng.uniform(0.5, 1.5), 2), round(rng.uniform(-1.0, 1.0), 2)]
         case = "(x*y) ** (y + z) at x, y, z = " + ", ".join(map(str, point))
@@ -195,7 +199,7 @@ def _gradient_check(power_value, Value):
             up, down = list(point), list(point)
             up[i] += h
             down[i] -= h
-            numeric = (f(*up) - f(*down)) / (2 * h)
+            numeric = (_on_floats(*up) - _on_floats(*down)) / (2 * h)
             if not math.isclose(value.grad, numeric, rel_tol=1e-6, abs_tol=1e-6):
                 raise Mistake(
                     f"on {case}: backward() through your power gives a gradient for {name} that disagrees with the "

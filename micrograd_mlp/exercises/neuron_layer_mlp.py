@@ -102,7 +102,7 @@ def _compare_gradients(ours, theirs, outputs_ours, outputs_theirs, inputs, their
         )
     for index, (p, q) in enumerate(zip(ours, theirs)):
         if not math.isclose(p.grad, q.grad, rel_tol=1e-9, abs_tol=1e-12):
-            raise Mistake(f"on {case}: after backward(), the gradient of parameter {index + 1} is wrong")
+            raise Mistake(f"on {case}: after backward(), the gradient of parameter {index + 1} ({q.label}) is wrong")
     for xi, yi in zip(inputs, their_inputs):
         if not math.isclose(xi.grad, yi.grad, rel_tol=1e-9, abs_tol=1e-12):
             raise Mistake(f"on {case}: after backward(), an input's gradient is wrong: every input must be used")
@@ -169,6 +169,7 @@ def check_neuron(TinyNeuron):
             case,
             "draw each weight with rng.uniform(-1, 1) from the rng you are given, one after the other",
             rng,
+            single_output=True,
         )
 
 

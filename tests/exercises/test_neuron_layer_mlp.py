@@ -177,7 +177,7 @@ def test_the_worked_solutions_pass(check, right, capsys):
         (NoTanh, ["without the tanh"]),
         (BiasNotAdded, ["bias added once"]),
         (FromData, ["does not reach the parameters", ".data"]),
-        (ListOutput, ["output"]),
+        (ListOutput, ["returned as a Value, not as a list"]),
         (HalfStub, ["parameters still to be written"]),
     ],
 )
