@@ -18,6 +18,7 @@ is an error too (the slope of √x at 0), except inside ``no_grad()``, where no
 gradient is computed. ``fit`` stops with a message once the loss is not finite.
 """
 
+import functools
 import gc
 import math
 import numbers
@@ -298,7 +299,7 @@ class Value:
             return Value.neuron(weights, _neuron_inputs(weights, inputs, bias), bias, activation)
         out, slope = act(z)
         if slope == 0.0:  # a ReLU that is off: it keeps its children, and passes none of them any gradient
-            local_grads = (0.0,) * len(children)
+            local_grads = _zeros(len(children))
         elif slope != 1.0:
             local_grads = tuple([g * slope for g in local_grads])
         return _result(out, f"{activation}(w·x+b)", children, local_grads)
@@ -360,8 +361,8 @@ class Value:
 
         An explicit stack instead of recursion, so graphs a million operations deep
         work (a recursive walk stops at Python's recursion limit, about 1,000).
-        ``leaves=False`` leaves out the values computed from nothing (they pass no
-        gradient on, so ``backward`` need not visit them).
+        ``leaves=False`` leaves out the values computed from nothing (parameters,
+        inputs and constants).
         """
         order = []
         visited = set()
@@ -388,6 +389,12 @@ class Value:
         """Set ``grad`` to 0 for this value and every value it was computed from."""
         for node in self.topological_order():
             node.grad = 0.0
+
+
+@functools.cache
+def _zeros(n):
+    """(0.0, 0.0, …), n times: one shared tuple per length, so the many off ReLUs of a graph cost no memory for it."""
+    return (0.0,) * n
 
 
 def _power_slope(x, k):
