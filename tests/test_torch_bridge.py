@@ -207,7 +207,8 @@ def torch_losses(network, X, y, optimizer, steps, batch_size, seed=0, alpha=1e-4
     losses = []
     for _ in range(steps):
         batch = rng.sample(range(len(X)), batch_size)
-        loss = F.cross_entropy(network(points[batch]), classes[batch]) + alpha * sum((p**2).sum() for p in network.parameters())
+        loss = F.cross_entropy(network(points[batch]), classes[batch])
+        loss = loss + alpha * sum((p**2).sum() for p in network.parameters())
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()

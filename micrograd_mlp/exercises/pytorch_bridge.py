@@ -31,7 +31,7 @@ def _cases(count=4, seed=14):
 
 @exercise("our state_dict copied into torch.nn")
 def check_load_into_torch(load_into_torch):
-    """``load_into_torch(state, torch_model)`` copies our ``state_dict()`` into the torch model's ``nn.Linear`` layers."""
+    """``load_into_torch(state, torch_model)`` copies our ``state_dict()`` into the model's ``nn.Linear`` layers."""
     import torch
 
     for model, activation, where, rng in _cases():
@@ -42,7 +42,9 @@ def check_load_into_torch(load_into_torch):
         call(load_into_torch, model.state_dict(), network, case=where)
         linears = _linears(network, torch)
         if len(linears) != len(model.layers):
-            raise Mistake(f"the torch model of {where} has {len(linears)} nn.Linear layers now: copy into them, keep them")
+            raise Mistake(
+                f"the torch model of {where} has {len(linears)} nn.Linear layers now: copy into its layers, keep them"
+            )
         for k, (linear, layer, (old_weight, old_bias)) in enumerate(zip(linears, model.layers, old), start=1):
             weight = torch.tensor([[w.data for w in neuron.w] for neuron in layer.neurons], dtype=torch.float64)
             bias = torch.tensor([neuron.b.data for neuron in layer.neurons], dtype=torch.float64)
@@ -85,7 +87,9 @@ def _compare(got, expected, old, what, label, torch):
         raise Mistake(f"{what} is transposed: row j - 1 holds the weights of neuron j, entry {label} at [j - 1, i - 1]")
     wrong = (got != expected).nonzero()[0].tolist()
     place = ", ".join(str(index) for index in wrong)
-    raise Mistake(f"{what} is wrong at [{place}] (and maybe elsewhere): that entry holds {label} with j, i counted from 1")
+    raise Mistake(
+        f"{what} is wrong at [{place}] (and maybe elsewhere): that entry holds {label} with j, i counted from 1"
+    )
 
 
 def _outputs(out):
