@@ -4,8 +4,11 @@ Without PyTorch (``pip install -e ".[torch]"`` adds it), notebook 14 cannot run,
 cell tagged ``needs-torch`` in another notebook. Their nbval items are then reported as
 skipped, with the reason, and a line at the end of the run says how many and why, instead
 of failing on outputs that need PyTorch. With PyTorch installed (CI installs it), they run
-and are compared like every other cell.
+and are compared like every other cell. With the environment variable REQUIRE_TORCH=1
+(for CI), a missing PyTorch stops the run instead, so it cannot be skipped unnoticed.
 """
+
+import os
 
 import pytest
 
@@ -33,6 +36,8 @@ def pytest_collection_modifyitems(config, items):
     skipped = config.stash.setdefault(SKIPPED, {})
     if torch_importable():
         return
+    if os.environ.get("REQUIRE_TORCH") == "1":
+        raise pytest.UsageError(f"REQUIRE_TORCH=1, but {REASON}")
     for item in filter(needs_torch, items):
         item.add_marker(pytest.mark.skip(reason=REASON))
         skipped[item.path.name] = skipped.get(item.path.name, 0) + 1
