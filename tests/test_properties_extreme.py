@@ -373,6 +373,53 @@ def test_a_network_agrees_with_its_explicit_graph_and_with_predict(x, activation
         assert _close_or_same_kind(p.grad, q.grad), (p.label, p.grad, q.grad)
 
 
+# --- losses at the edges: the package against the formula on plain floats ---------------------------------------
+
+LOSS_FORMULAS = {  # loss per example on floats, labels as each loss wants them
+    "hinge": (lambda s, y: max(0.0, 1.0 - y * s) if not math.isnan(s) else NAN, (-1.0, 1.0)),
+    "mse": (lambda s, y: (s - y) ** 2, (-1.0, 1.0)),
+    "binary_cross_entropy": (lambda s, y: _np(lambda z: np.logaddexp(0.0, z))(s) - y * s, (0.0, 1.0)),
+}
+
+
+@FAST
+@given(name=st.sampled_from(sorted(LOSS_FORMULAS)), scores=st.lists(floats, min_size=1, max_size=3), data=st.data())
+def test_losses_give_their_formula_on_nan_inf_huge_and_tiny_scores(name, scores, data):
+    from micrograd_mlp import losses
+
+    formula, label_values = LOSS_FORMULAS[name]
+    labels = data.draw(st.lists(st.sampled_from(label_values), min_size=len(scores), max_size=len(scores)))
+    expected = outcome(lambda: math.fsum(formula(s, y) for s, y in zip(scores, labels)) / len(scores)
+                       if _fsum_ok([formula(s, y) for s, y in zip(scores, labels)])
+                       else sum(formula(s, y) for s, y in zip(scores, labels)) / len(scores))  # fmt: skip
+    got = outcome(lambda: getattr(losses, name)([Value(s) for s in scores], labels))
+    assert_same_outcome(got, expected, f"{name}({scores}, {labels})")
+
+
+@FAST
+@given(rows=st.lists(st.lists(st.one_of(st.floats(-1e300, 1e300), st.sampled_from([1000.0, -1000.0, 0.0])),
+                              min_size=3, max_size=3), min_size=1, max_size=3), data=st.data())  # fmt: skip
+def test_cross_entropy_is_exact_and_finite_for_any_finite_logits(rows, data):
+    from micrograd_mlp import losses
+
+    labels = data.draw(st.lists(st.integers(0, 2), min_size=len(rows), max_size=len(rows)))
+    expected = []
+    for row, y in zip(rows, labels):
+        m = max(row)
+        expected.append(m + math.log(math.fsum(math.exp(z - m) for z in row)) - row[y])
+    logits = [[Value(z) for z in row] for row in rows]
+    loss = losses.cross_entropy(logits, labels)
+    assert math.isfinite(loss.data)
+    assert same(loss.data, math.fsum(expected) / len(rows), rel=1e-9)
+    loss.backward()
+    for row, y, values in zip(rows, labels, logits):  # d loss / d z_j = (softmax(z)_j − [j = y]) / n
+        m = max(row)
+        total = math.fsum(math.exp(z - m) for z in row)
+        for j, z in enumerate(row):
+            slope = (math.exp(z - m) / total - (j == y)) / len(rows)
+            assert values[j].grad == pytest.approx(slope, rel=1e-9, abs=1e-15)
+
+
 # --- (c) wrong arguments fail at once, and say what is wrong ----------------------------------------------------
 
 not_numbers = st.one_of(
