@@ -111,7 +111,7 @@ def main(argv=None):
         build_parser().error(f"argument --seed: expected a whole number from 0 to 2**32 - 1, got {args.seed}")
     problem = _cannot_write_to(args.out)
     if problem:  # found before training, not after it
-        print(f"error: cannot write the pictures to {args.out}: {problem}; choose another folder with --out", file=sys.stderr)
+        print(f"error: cannot write the pictures to {args.out}: {problem}; choose another --out", file=sys.stderr)
         return 2
     X, y = data.load(args.dataset, n_samples=args.samples, noise=args.noise, seed=args.seed)
     widths = settings["hidden"] if isinstance(settings["hidden"], list) else _widths(settings["hidden"])

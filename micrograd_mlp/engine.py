@@ -117,7 +117,7 @@ class Value:
     def __init__(self, data, label=""):
         self.data = data if type(data) is float else _as_float(data)
         if not isinstance(label, str):  # refused here: a number or None would only fail later, when drawn
-            raise TypeError(f"label must be a string, got {type(label).__name__} {label!r}: convert it first, e.g. str(...)")
+            raise TypeError(f"label must be a string, got {type(label).__name__} {label!r}: convert it, e.g. str(...)")
         self.grad = 0.0
         self.label = label
         self.op = ""
