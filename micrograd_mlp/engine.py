@@ -234,7 +234,7 @@ class Value:
         return _result(out, "tanh", (self,), (slope,))
 
     def relu(self):
-        """max(0, x); its derivative is 1 where x > 0, else 0."""
+        """max(0, x), where NaN stays NaN (as in PyTorch); its derivative is 1 where x > 0 (and at NaN), else 0."""
         out, slope = _relu(self.data)
         return _result(out, "relu", (self,), (slope,))
 
