@@ -194,7 +194,9 @@ class MLP(Module):
         if isinstance(nouts, (numbers.Number, str)) or not hasattr(nouts, "__len__") or len(nouts) == 0:
             raise ValueError(f"nouts lists the width of each layer, e.g. [16, 16, 1]; got {nouts!r}")
         _init_bound(init, 1, 1)  # refuse an unknown init before building anything
-        rng = random.Random(seed)
+        if isinstance(seed, bool) or not isinstance(seed, (numbers.Integral, str, bytes)):
+            raise ValueError(f"seed must be a whole number (or a string), got {seed!r}")
+        rng = random.Random(int(seed) if isinstance(seed, numbers.Integral) else seed)
         sizes = [nin, *nouts]
         activations = [activation] * (len(nouts) - 1) + [output_activation]
         self.layers = [

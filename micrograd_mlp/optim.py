@@ -8,6 +8,8 @@ The learning rate may be a number or a schedule: a function of the step number.
 import math
 import numbers
 
+from .engine import Value
+
 __all__ = ["SGD", "Adam", "linear_decay"]
 
 
@@ -27,18 +29,31 @@ class _Optimizer:
         self.parameters = list(parameters)
         if not self.parameters:
             raise ValueError("the optimiser got no parameters: pass model.parameters()")
-        if not callable(lr) and not lr > 0:
-            raise ValueError(f"the learning rate must be positive, got {lr!r}")
+        for i, p in enumerate(self.parameters):
+            if not isinstance(p, Value):
+                raise TypeError(f"parameter {i} is {type(p).__name__} {p!r}, not a Value: pass model.parameters()")
+        if not callable(lr):
+            _check_learning_rate(lr)
         self.lr = lr
         self.steps_taken = 0
 
     def current_lr(self):
-        """The learning rate for the next step."""
-        return self.lr(self.steps_taken) if callable(self.lr) else self.lr
+        """The learning rate for the next step (a schedule may reach 0, never less)."""
+        if callable(self.lr):
+            rate = self.lr(self.steps_taken)
+            if isinstance(rate, bool) or not isinstance(rate, numbers.Real) or not 0.0 <= rate < math.inf:
+                raise ValueError(f"the schedule gave the learning rate {rate!r} at step {self.steps_taken}: it must be 0 or more, and finite")
+            return rate
+        return self.lr
 
     def zero_grad(self):
         for p in self.parameters:
             p.grad = 0.0
+
+
+def _check_learning_rate(lr):
+    if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not 0.0 < lr < math.inf:
+        raise ValueError(f"the learning rate must be positive and finite (or a schedule lr(step)), got {lr!r}")
 
 
 class SGD(_Optimizer):

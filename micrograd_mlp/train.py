@@ -100,7 +100,7 @@ class Trainer:
     def _examples(self, X, y, what):
         """The points as lists of floats and the labels in the form the loss wants; numpy arrays welcome."""
         points = [_point(x, i, what) for i, x in enumerate(X)]
-        labels = list(y)
+        labels = [_label(label, i, what) for i, label in enumerate(y)]
         if not points or len(points) != len(labels):
             raise ValueError(f"{what} must be non-empty and equally long, got {len(points)} points and {len(labels)} labels")
         outputs = _output_count(self.model, points[0])
@@ -215,9 +215,18 @@ def _pair(validation):
 
 def _point(x, index, what):
     try:
-        return [float(coordinate) for coordinate in x]
+        point = [float(coordinate) for coordinate in x]
     except (TypeError, ValueError):
         raise ValueError(f"{what}: point {index} must be a sequence of numbers, got {x!r}") from None
+    if not all(map(math.isfinite, point)):
+        raise ValueError(f"{what}: point {index} is {point}: every coordinate must be a finite number (no nan or inf)")
+    return point
+
+
+def _label(label, index, what):
+    if isinstance(label, bool) or not isinstance(label, numbers.Real) or not math.isfinite(label):
+        raise ValueError(f"{what}: label {index} is {label!r}; labels must be finite numbers (0/1, ±1 or 0 … K−1)")
+    return float(label)
 
 
 def _output_count(model, point):

@@ -137,3 +137,22 @@ def test_no_parameters(optimizer):
 def test_momentum_must_be_in_zero_one(momentum):
     with pytest.raises(ValueError, match=r"momentum must be in \[0, 1\)"):
         SGD(parameters([1.0], [0.0]), lr=0.1, momentum=momentum)
+
+
+@pytest.mark.parametrize("lr", [float("inf"), float("nan"), "0.1", True, 0.0, -1.0])
+def test_a_learning_rate_that_is_not_a_positive_finite_number_is_refused_up_front(lr):
+    with pytest.raises(ValueError, match="the learning rate must be positive and finite"):
+        SGD(parameters([0.0], [1.0]), lr=lr)
+
+
+def test_a_schedule_that_goes_negative_is_refused_at_that_step():
+    opt = SGD(parameters([0.0], [1.0]), lr=linear_decay(0.1, -0.1, 2))
+    opt.step()
+    opt.step()
+    with pytest.raises(ValueError, match="the schedule gave the learning rate -0.1 at step 2"):
+        opt.step()
+
+
+def test_parameters_must_be_values():
+    with pytest.raises(TypeError, match="parameter 0 is float 1.0, not a Value"):
+        SGD([1.0])

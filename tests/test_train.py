@@ -275,3 +275,22 @@ def test_the_loss_must_fit_the_number_of_outputs(moons, three_spirals):
     X3, y3 = three_spirals
     with pytest.raises(ValueError, match="label 2 is 2.0, but with 2 classes"):
         fit(MLP(2, [4, 2]), X3, y3, loss="cross_entropy", progress=False)
+
+
+@pytest.mark.parametrize(
+    "X, y, message",
+    [
+        ([[0.0, float("nan")], [1.0, 1.0]], [0.0, 1.0], r"point 0 is \[0.0, nan\]: every coordinate must be a finite number"),
+        ([[0.0, 1.0], [1.0, 1.0]], [float("nan"), 1.0], "label 0 is nan; labels must be finite numbers"),
+        ([[0.0, 1.0], [1.0, 1.0]], ["a", "b"], "label 0 is 'a'; labels must be finite numbers"),
+    ],
+)
+def test_bad_points_and_labels_are_refused_before_training(X, y, message):
+    with pytest.raises(ValueError, match=message):
+        fit(MLP(2, [4, 1]), X, y, progress=False)
+
+
+def test_a_numpy_seed_makes_the_same_network():
+    import numpy as np
+
+    assert weights(MLP(2, [3, 1], seed=np.int64(5))) == weights(MLP(2, [3, 1], seed=5))
