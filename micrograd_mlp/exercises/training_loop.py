@@ -3,7 +3,7 @@
 ``check_mean_squared_error`` and ``check_mse_gradient`` run the student's
 functions on predictions and targets of lengths the notebook never uses and
 compare with the package's ``mse`` and its gradient from ``backward()``.
-``check_training_loop`` runs the student's ``train(model, xs, ys, steps,
+``check_training_loop`` runs the student's ``fit_by_hand(model, xs, ys, steps,
 learning_rate, alpha)`` on hidden data and hidden networks and compares the
 losses it returns, and the weights it leaves, with ``fit`` called with the same
 settings. When they differ it says which usual slip it is: gradients never
@@ -264,10 +264,10 @@ def _diagnose(case, losses, weights, start_weights, asked):
 
 
 @exercise("the training loop")
-def check_training_loop(train):
-    """``train(model, xs, ys, steps, learning_rate, alpha)`` against ``fit`` with the same settings."""
-    if not callable(train):
-        raise Mistake(f"train should be a function, but it is {type(train).__name__}")
+def check_training_loop(fit_by_hand):
+    """``fit_by_hand(model, xs, ys, steps, learning_rate, alpha)`` against ``fit`` with the same settings."""
+    if not callable(fit_by_hand):
+        raise Mistake(f"fit_by_hand should be a function, but it is {type(fit_by_hand).__name__}")
     for case in _CASES:
         fitted = case.model()
         expected = fit(fitted, case.xs, case.ys, loss="mse", steps=case.steps, lr=case.schedule, alpha=case.alpha,
@@ -275,7 +275,7 @@ def check_training_loop(train):
         model = case.model()
         start_weights = [p.data for p in model.parameters()]
         schedule = _RecordingSchedule(case.schedule)
-        result = call(train, model, [list(x) for x in case.xs], list(case.ys), case.steps, schedule, case.alpha,
+        result = call(fit_by_hand, model, [list(x) for x in case.xs], list(case.ys), case.steps, schedule, case.alpha,
                       case=case.name)
         losses = _numbers(result, case.steps, f"the list of losses returned on {case.name}", per="step")
         weights = [p.data for p in model.parameters()]
