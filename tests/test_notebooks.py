@@ -186,3 +186,19 @@ def test_runs_to_the_end_without_the_solutions_and_without_a_tick(path, tmp_path
     for cell in notebook.cells:
         for text in output_texts(cell):
             assert "[✓]" not in text, f"a check passed with the solutions removed, in:\n{cell.source}\n{text}"
+
+
+SLIDE_TYPES = {"slide", "subslide", "fragment", "-", "skip", "notes"}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_cell_has_a_slide_type_for_the_decks_and_the_live_slides(path):
+    # make slides and jupyterlab-rise read the same metadata; e2e measures that no slide overflows
+    cells = load(path).cells
+    missing = [i for i, cell in enumerate(cells) if cell.metadata.get("slideshow", {}).get("slide_type") not in SLIDE_TYPES]
+    assert not missing, f"cells without a slide type: {missing[:10]}"
+    assert cells[0].metadata.slideshow.slide_type == "slide", "the title cell must start the first slide"
+    solutions = [i for i, cell in enumerate(cells) if "solution" in cell.metadata.get("tags", [])]
+    assert all(cells[i].metadata.slideshow.slide_type == "skip" for i in solutions), "worked solutions are not for slides"
+    starts = sum(cell.metadata.slideshow.slide_type in ("slide", "subslide") for cell in cells)
+    assert starts >= 8, f"only {starts} slides: one idea per slide"
