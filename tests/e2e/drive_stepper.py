@@ -27,6 +27,7 @@ PICTURE_JS = """async (stepper, current) => {
         highlighted: nodes.filter(filled).map(node => node.querySelector('title').textContent).sort(),
         grads: nodes.map(node => [...node.querySelectorAll('text')].map(t => t.textContent).filter(t => t.startsWith('grad')).join(' ')),
         caption: (stepper.querySelector('.widget-html') || {innerText: ''}).innerText,
+        step: (stepper.querySelector('.widget-readout') || {textContent: ''}).textContent.trim(),
     };
 }"""
 
@@ -44,38 +45,49 @@ def drive(page, notebook, screenshot_dir):
         shot = lambda state: stepper.screenshot(path=str(screenshot_dir / f"{stem}-stepper{number + 1}-{state}.png"))  # noqa: E731
         where = f"stepper {number + 1}"
 
-        start = picture(stepper, where)
+        start = picture(stepper, where, step=0)
         assert not start["highlighted"], f"{where}: a node is highlighted before the first step: {start['highlighted']}"
         shot("start")
         button(stepper, "▶").click()
-        first = picture(stepper, where, after=start)
+        first = picture(stepper, where, after=start, step=1)
         assert first["highlighted"], f"{where}: after ▶ no node is highlighted"
         assert first["grads"] != start["grads"], f"{where}: after ▶ no gradient changed on the picture"
         assert "Step 1 of" in first["caption"] and ".grad" in first["caption"], f"{where}: no chain rule under the picture: {first['caption']!r}"
         shot("step1")
         button(stepper, "▶").click()
-        second = picture(stepper, where, after=first)
+        second = picture(stepper, where, after=first, step=2)
         assert second["highlighted"] != first["highlighted"], f"{where}: the second ▶ left the highlight on {first['highlighted']}"
         assert second["grads"] != first["grads"], f"{where}: the second ▶ changed no gradient on the picture"
         shot("step2")
         button(stepper, "◀").click()
-        back = picture(stepper, where, after=second)
-        assert (back["highlighted"], back["grads"]) == (first["highlighted"], first["grads"]), f"{where}: ◀ did not go back to step 1"
+        back = picture(stepper, where, after=second, step=1)
+        assert (back["highlighted"], back["grads"]) == (first["highlighted"], first["grads"]), f"{where}: ◀ did not go back to step 1: {differences(first, back)}"
         button(stepper, "reset").click()
-        reset = picture(stepper, where, after=back)
-        assert (reset["highlighted"], reset["grads"]) == (start["highlighted"], start["grads"]), f"{where}: reset did not clear the gradients"
+        reset = picture(stepper, where, after=back, step=0)
+        assert (reset["highlighted"], reset["grads"]) == (start["highlighted"], start["grads"]), f"{where}: reset did not clear the gradients: {differences(start, reset)}"
+
+
+def differences(expected, seen):
+    """What differs between two pictures: the highlighted boxes, and the grad fields that changed."""
+    changed = [f"{a!r} became {b!r}" for a, b in zip(expected["grads"], seen["grads"]) if a != b]
+    return f"highlighted {expected['highlighted']} then {seen['highlighted']}; grad fields: {changed[:3]}"
 
 
 def button(stepper, text):
     return stepper.locator("button", has_text=re.compile(rf"^\s*{re.escape(text)}\s*$"))
 
 
-def picture(stepper, where, after=None, timeout=15.0):
-    """What the stepper's picture shows, once it is loaded (and, with ``after``, once it has changed from that)."""
+def picture(stepper, where, step, after=None, timeout=15.0):
+    """What the stepper's picture shows once the slider reads ``step`` and the picture has loaded (and changed from ``after``)."""
     deadline = time.monotonic() + timeout
+    state = None
     while time.monotonic() < deadline:
         state = stepper.evaluate(PICTURE_JS, CURRENT)
-        if state and (after is None or state["src"] != after["src"]):
-            return state
+        if state and state["step"] == str(step) and (after is None or state["src"] != after["src"]):
+            time.sleep(0.3)  # then read it again: the picture of this step, not one still on its way
+            settled = stepper.evaluate(PICTURE_JS, CURRENT)
+            if settled and settled["src"] == state["src"]:
+                return state
         time.sleep(0.2)
-    raise AssertionError(f"{where}: the picture did not {'change' if after else 'load'} within {timeout:.0f} s")
+    seen = f"the slider reads {state['step']!r}" if state else "no picture"
+    raise AssertionError(f"{where}: step {step} did not show within {timeout:.0f} s ({seen})")
