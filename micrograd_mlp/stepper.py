@@ -10,8 +10,8 @@ Two layers, so that the interesting part is plain data you can test and print:
   with the gradients of every value after that step.
 - ``BackwardStepper(L)`` is a widget (ipywidgets) that shows the graph with
   buttons (reset, ◀, ▶, play) and a slider over those steps. The graph is laid
-  out once by Graphviz's ``dot``; each step is drawn from those fixed
-  positions with ``neato -n2``, which only draws (a few tens of ms).
+  out once by Graphviz's ``dot``; each step is drawn at those fixed
+  positions by ``neato -n2``, which only draws (an SVG in a few tens of ms).
 
 Where there is no kernel (a notebook opened from a fresh clone, or the course
 website), the widget's stored output also holds an animated GIF of every step,
@@ -30,7 +30,7 @@ import ipywidgets as widgets
 from .engine import Value
 from .graph import INSTALL_DOT, GraphvizNotFound, escape_record, format_number
 
-__all__ = ["BackwardStepper", "BackwardTrace", "Step", "Contribution", "backward_trace", "value_names"]
+__all__ = ["BackwardStepper", "BackwardTrace", "Step", "Contribution", "backward_trace", "value_names", "lecture_neuron"]
 
 MAX_VALUES = 100
 
@@ -140,7 +140,7 @@ def backward_trace(root, max_values=MAX_VALUES):
         contributions = []
         for position, (child, local) in enumerate(zip(value.children, value.local_grads)):
             amount = local * grads[node]
-            before = grads[index[child]] or 0.0  # None (nothing yet) counts as 0, as after zero_grad()
+            before = 0.0 if grads[index[child]] is None else grads[index[child]]  # nothing yet: 0, as after zero_grad()
             grads[index[child]] = before + amount
             contributions.append(Contribution(index[child], local, amount, grads[index[child]]))
             lines.append(_chain_rule_line(value, position, names, index, local, grads[node], amount))
@@ -193,6 +193,8 @@ def _local_symbol(value, position, names, index):
         return f"{node}.data·(1 − {node}.data)"
     if op == "relu":
         return f"(1 if {inputs[0]}.data > 0 else 0)"
+    if op == "abs":
+        return f"sign({inputs[0]}.data)"
     return f"∂{node}/∂{inputs[position]}"  # a fused neuron, softplus, or anything newer
 
 

@@ -171,6 +171,7 @@ def test_chain_rule_lines_of_the_lecture_neuron():
         (lambda a, b: a.sigmoid(), ["a.grad += v1.data·(1 − v1.data) × v1.grad"]),
         (lambda a, b: a.relu(), ["a.grad += (1 if a.data > 0 else 0) × v1.grad"]),
         (lambda a, b: a.softplus(), ["a.grad += ∂v1/∂a × v1.grad"]),
+        (lambda a, b: abs(-a), ["v1.grad += sign(v1.data) × v2.grad"]),
         (lambda a, b: Value.sum([a, b]), ["a.grad += 1 × v1.grad", "b.grad += 1 × v1.grad"]),
         (lambda a, b: Value.neuron([a], [b], Value(0.0, label="c"), "tanh"), ["a.grad += ∂v1/∂a × v1.grad"]),
     ],
