@@ -1,0 +1,169 @@
+"""Checks for notebook 09, circles, XOR and spirals: the cross-entropy on logits, probabilities, parameter counts.
+
+``check_stable_bce`` runs the student's ``stable_bce(z, y)`` on logits the
+notebook never shows, ordinary ones first and then extreme ones (±40, ±800),
+and compares with the package's ``binary_cross_entropy``. When it is wrong it
+says which: a formula that takes the log of 0 or overflows (the textbook one,
+or softplus written as ln(1 + eᶻ)), the max(z, 0) or the −y·z left out or with
+the wrong sign, or the labels swapped. The other checks take the numbers the
+exercises ask for.
+"""
+
+import math
+import random
+
+from ..engine import Value
+from ..losses import binary_cross_entropy
+from ..nn import MLP
+from . import Mistake, NotAnswered, as_number, exercise, expect_close, expect_exact
+
+__all__ = ["check_stable_bce", "check_bce_gradient", "check_probability_at_origin", "check_parameter_count"]
+
+
+def _sigmoid(z):
+    return Value(z).sigmoid().data
+
+
+def _bce(z, y):
+    return binary_cross_entropy([Value(z)], [y]).data
+
+
+# --- exercise 1: the cross-entropy on logits, without overflow ------------------------------------
+
+
+def _logits(seed=909):
+    """Ordinary logits first (where even the textbook formula works), then the extremes it cannot take."""
+    rng = random.Random(seed)
+    ordinary = [round(rng.uniform(-6.0, 6.0), 3) for _ in range(6)]
+    extreme = [40.0, -40.0, 800.0, -800.0, round(rng.uniform(100.0, 700.0), 1), -round(rng.uniform(100.0, 700.0), 1)]
+    for z in ordinary + extreme:
+        for y in (0.0, 1.0):
+            yield z, y
+
+
+def _softplus(z):
+    return max(z, 0.0) + math.log1p(math.exp(-abs(z)))
+
+
+def _slips(z, y):
+    return [
+        (_softplus(z) + y * z, "the −y·z term has the wrong sign: the loss is softplus(z) − y·z"),
+        (_softplus(z), "the −y·z term is missing: the loss is softplus(z) − y·z"),
+        (_softplus(z) - (1.0 - y) * z, "the labels are swapped: y = 1 should pull the logit up, so the loss is softplus(z) − y·z"),
+        (math.log1p(math.exp(-abs(z))) - y * z,
+         "softplus(z) is max(z, 0) + ln(1 + e^(−|z|)): the max(z, 0) is missing"),
+        (-min(z, 0.0) + math.log1p(math.exp(-abs(z))) - y * z,
+         "softplus(z) is max(z, 0) + ln(1 + e^(−|z|)): you have max(−z, 0) in its place"),
+    ]
+
+
+@exercise("stable cross-entropy")
+def check_stable_bce(stable_bce):
+    """``stable_bce(z, y)`` for a float logit and a label 0/1, against ``binary_cross_entropy``, also at ±800."""
+    if not callable(stable_bce):
+        raise Mistake(f"stable_bce should be a function, but it is {type(stable_bce).__name__}")
+    for z, y in _logits():
+        case = f"z = {z:g}, y = {y:g}"
+        try:
+            result = stable_bce(z, y)
+        except (NotAnswered, NotImplementedError):
+            raise NotAnswered from None
+        except ValueError as error:
+            raise Mistake(f"on {case} your code raised ValueError ({error}): it takes the log of 0. In floating point "
+                          "σ(z) rounds to 1.0 (or 0.0) long before z is large, so 1 − σ(z) is 0; do not compute σ(z) "
+                          "at all: the loss is softplus(z) − y·z") from None
+        except (OverflowError, ZeroDivisionError) as error:
+            raise Mistake(f"on {case} your code raised {type(error).__name__} ({error}): e to a large power does not "
+                          "fit in a float. Compute softplus(z) as max(z, 0) + log1p(exp(−|z|)), which only ever takes "
+                          "e to a power of 0 or less") from None
+        except Exception as error:  # any other crash: say where, in words the student can act on
+            raise Mistake(f"your code raised {type(error).__name__} on {case}: {error}") from None
+        if result is None or result is Ellipsis:
+            raise NotAnswered
+        value = as_number(result, f"your loss on {case}")
+        expected = _bce(z, y)
+        if math.isclose(value, expected, rel_tol=1e-9, abs_tol=1e-12):
+            continue
+        if not math.isfinite(value):
+            raise Mistake(f"on {case} your loss is {value}: somewhere a float overflowed or took the log of 0; "
+                          "compute softplus(z) as max(z, 0) + log1p(exp(−|z|))")
+        matching = [(i, meaning) for i, (wrong, meaning) in enumerate(_slips(z, y))
+                    if math.isclose(value, wrong, rel_tol=1e-9, abs_tol=1e-12)]
+        # Two slips can agree on one case (for z > 0 and y = 0, dropping max(z, 0) equals swapping the labels):
+        # name the one that explains every case.
+        if matching:
+            meaning = next((meaning for i, meaning in matching if _explains_all(stable_bce, i)), matching[0][1])
+            raise Mistake(f"on {case}: {meaning}")
+        if abs(z) >= 40:
+            raise Mistake(f"on {case} your loss has lost its precision: the formula works for ordinary logits but not "
+                          "for large ones; use softplus(z) − y·z with softplus(z) = max(z, 0) + log1p(exp(−|z|))")
+        raise Mistake(f"on {case}: that is not −[y·ln σ(z) + (1 − y)·ln(1 − σ(z))]")
+
+
+def _explains_all(stable_bce, slip):
+    """Whether slip number ``slip`` gives what the student's function gives on every case."""
+    for z, y in _logits():
+        try:
+            value = float(stable_bce(z, y))
+        except Exception:  # a crash elsewhere: this slip does not explain everything
+            return False
+        if not math.isclose(value, _slips(z, y)[slip][0], rel_tol=1e-9, abs_tol=1e-12):
+            return False
+    return True
+
+
+# --- the number exercises -------------------------------------------------------------------------
+
+
+@exercise("cross-entropy gradient")
+def check_bce_gradient(answer):
+    """dℓ/dz = σ(z) − y at z = 0.5, y = 1, to 4 decimals."""
+    z, y = 0.5, 1.0
+    p = _sigmoid(z)
+    expect_close(
+        answer,
+        p - y,
+        decimals=4,
+        mistakes={
+            p: "that is the probability σ(z) itself; the gradient subtracts the label from it",
+            p * (1.0 - p): "that is the slope of the sigmoid, σ(z)(1 − σ(z)), not the slope of the loss",
+            _bce(z, y): "that is the loss ℓ at this point, not its derivative",
+        },
+        hint="the gradient of the cross-entropy on a logit is the predicted probability minus the label",
+    )
+
+
+@exercise("probability at the origin")
+def check_probability_at_origin(answer, model):
+    """σ(model([0, 0])), the probability of class 1 the trained ``model`` gives the origin, to 4 decimals."""
+    logit = model([0.0, 0.0]).data
+    p = _sigmoid(logit)
+    expect_close(
+        answer,
+        p,
+        decimals=4,
+        mistakes={
+            logit: "that is the logit z, the raw output; the probability is σ(z)",
+            1.0 - p: "that is the probability of class 0 (the outer ring); the question asks for class 1",
+        },
+        hint="run the network on the point [0.0, 0.0], then apply .sigmoid() to its output and take .data",
+    )
+
+
+@exercise("parameters of width 32")
+def check_parameter_count(answer):
+    """The number of parameters of MLP(2, [32, 32, 1]), exactly."""
+    w = 32
+    expect_exact(
+        answer,
+        len(MLP(2, [w, w, 1]).parameters()),
+        mistakes={
+            2 * w + w * w + w: "you counted the weights but not the biases: each neuron has one bias too",
+            (2 * w + w) + (w * w + w) + w: "the output neuron's bias is missing",
+            (2 * w + w) + (w * w + w): "the output neuron is missing: it has one weight per neuron of the last hidden "
+                                       "layer, and a bias",
+            w * w: "that is only the weights between the two hidden layers; add the first layer and the output neuron",
+            len(MLP(2, [16, 16, 1]).parameters()): "that is the count for width 16; the question asks for width 32",
+        },
+        hint="count layer by layer: each neuron has one weight per input and one bias",
+    )

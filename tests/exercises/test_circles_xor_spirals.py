@@ -1,0 +1,143 @@
+"""Notebook 09's checks: the right answers pass, each typical slip is named, no message gives the answer away."""
+
+import math
+import re
+
+import numpy as np
+import pytest
+
+from micrograd_mlp import MLP
+from micrograd_mlp.engine import Value
+from micrograd_mlp.exercises import circles_xor_spirals as checks
+
+
+def verdict(capsys):
+    return capsys.readouterr().out.strip()
+
+
+def assert_rejected(capsys, *fragments):
+    out = verdict(capsys)
+    assert out.startswith("[✗]"), out
+    for fragment in fragments:
+        assert fragment in out, out
+    return out
+
+
+def mentions(message, number):
+    """Whether ``number`` appears in ``message`` as a number of its own, whole or to 2, 3 or 4 decimals."""
+    written = {f"{number:g}", f"{number:.2f}", f"{number:.3f}", f"{number:.4f}"}
+    return any(re.search(rf"(?<![\d.]){re.escape(text)}(?![\d])", message) for text in written)
+
+
+# --- exercise 1: the stable cross-entropy ---------------------------------------------------------
+
+
+def softplus(z):
+    return max(z, 0.0) + math.log1p(math.exp(-abs(z)))
+
+
+def sigmoid(z):
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+@pytest.mark.parametrize(
+    "right",
+    [
+        lambda z, y: softplus(z) - y * z,
+        lambda z, y: y * softplus(-z) + (1 - y) * softplus(z),
+        lambda z, y: float(np.logaddexp(0.0, z) - y * z),
+        lambda z, y: Value(z).softplus().data - y * z,
+    ],
+)
+def test_stable_bce_right(right, capsys):
+    checks.check_stable_bce(right)
+    assert verdict(capsys) == "[✓] stable cross-entropy: correct!"
+
+
+@pytest.mark.parametrize(
+    "wrong, fragment",
+    [
+        (lambda z, y: -(y * math.log(sigmoid(z)) + (1 - y) * math.log(1 - sigmoid(z))), "takes the log of 0"),
+        (lambda z, y: math.log(1 + math.exp(z)) - y * z, "OverflowError"),
+        (lambda z, y: float(np.log1p(np.exp(np.float64(z)))) - y * z, "overflowed"),
+        (lambda z, y: softplus(z) + y * z, "wrong sign"),
+        (lambda z, y: softplus(z), "−y·z term is missing"),
+        (lambda z, y: softplus(z) - (1 - y) * z, "labels are swapped"),
+        (lambda z, y: math.log1p(math.exp(-abs(z))) - y * z, "the max(z, 0) is missing"),
+        (lambda z, y: max(-z, 0.0) + math.log1p(math.exp(-abs(z))) - y * z, "max(−z, 0)"),
+        (lambda z, y: softplus(z) - y * z + 0.01, "that is not −[y·ln σ(z)"),
+        (lambda z, y: float(np.float32(softplus(z) - y * z)) if abs(z) > 100 else softplus(z) - y * z, "lost its precision"),
+        (lambda z, y: [softplus(z) - y * z], "should be a number"),
+    ],
+)
+def test_stable_bce_slips(wrong, fragment, capsys):
+    with np.errstate(all="ignore"):
+        checks.check_stable_bce(wrong)
+    assert_rejected(capsys, fragment, "z = ")
+
+
+def test_stable_bce_stub(capsys):
+    def stub(z, y): ...
+
+    checks.check_stable_bce(stub)
+    assert verdict(capsys).startswith("[ ] stable cross-entropy: not answered yet")
+
+    def raising_stub(z, y):
+        raise NotImplementedError
+
+    checks.check_stable_bce(raising_stub)
+    assert verdict(capsys).startswith("[ ]")
+    checks.check_stable_bce(lambda z, y: z / 0 if z > 1000 else {}[z])
+    assert_rejected(capsys, "KeyError on z = ")
+
+
+# --- the number exercises -------------------------------------------------------------------------
+
+
+def test_bce_gradient(capsys):
+    right = sigmoid(0.5) - 1.0
+    for answer in (right, -0.3775, np.float64(right)):
+        checks.check_bce_gradient(answer)
+        assert verdict(capsys) == "[✓] cross-entropy gradient: correct!"
+    for wrong, fragment in [
+        (sigmoid(0.5), "probability σ(z) itself"),
+        (sigmoid(0.5) * (1 - sigmoid(0.5)), "slope of the sigmoid"),
+        (softplus(0.5) - 0.5, "loss ℓ at this point"),
+        (-right, "wrong sign"),
+        (-0.38, "not right to 4 decimals"),
+    ]:
+        checks.check_bce_gradient(wrong)
+        assert not mentions(assert_rejected(capsys, fragment), right)
+
+
+def test_probability_at_origin(capsys):
+    model = MLP(2, [4, 4, 1], activation="relu", seed=3)
+    model.layers[-1].neurons[0].b.data = 1.3  # with every bias 0, the origin's logit would be 0 and p = 1 − p
+    logit = model([0.0, 0.0]).data
+    right = sigmoid(logit)
+    checks.check_probability_at_origin(right, model)
+    assert verdict(capsys) == "[✓] probability at the origin: correct!"
+    checks.check_probability_at_origin(round(right, 4), model)
+    assert verdict(capsys) == "[✓] probability at the origin: correct!"
+    for wrong, fragment in [(logit, "that is the logit"), (1 - right, "class 0"), (right + 0.01, "not right")]:
+        checks.check_probability_at_origin(wrong, model)
+        assert not mentions(assert_rejected(capsys, fragment), right)
+
+
+def test_parameter_count(capsys):
+    right = 32 * 32 + 5 * 32 + 1
+    checks.check_parameter_count(right)
+    assert verdict(capsys) == "[✓] parameters of width 32: correct!"
+    checks.check_parameter_count(np.int64(right))
+    assert verdict(capsys) == "[✓] parameters of width 32: correct!"
+    for wrong, fragment in [
+        (1120, "not the biases"),
+        (1184, "output neuron's bias"),
+        (1152, "output neuron is missing"),
+        (1024, "only the weights between"),
+        (337, "width 16"),
+        (1186, "not right"),
+        (right + 0.5, "not right"),
+    ]:
+        checks.check_parameter_count(wrong)
+        assert not mentions(assert_rejected(capsys, fragment), right)
