@@ -1,9 +1,10 @@
-"""How long the backward stepper takes to show one step, on a graph of 50 values: `stepper: Z ms per step`.
+"""How long the backward stepper takes per step, on a graph of 50 values: `stepper: Z ms per step`.
 
-A step is what a click on ▶ costs the kernel: the slider moves, the frame is drawn
-(`neato -n2` at the positions `dot` found once, when the stepper was made) and the
-picture and the chain-rule text get their new values. Every frame is drawn fresh:
-each round makes a new stepper, so nothing comes from its cache of drawn frames.
+Counted: everything the stepper does to show the steps, divided by their
+number: making it (the trace, `dot` laying the graph out once, one `neato -n2`
+run drawing every step's picture) and then going through every step as ▶ does
+(the slider moves, the picture and the chain-rule text get their new values).
+A click alone costs far less, since its picture is already drawn.
 The goal (issue 9) is at most 100 ms.
 
     python benchmarks/stepper.py
@@ -26,12 +27,12 @@ def squared_error_of_a_small_network():
 
 
 def measure(rounds=ROUNDS):
-    """Milliseconds per step (the median over ``rounds`` passes through every step); prints the result line."""
+    """Milliseconds per step (the median over ``rounds`` stepper made and stepped through); prints the result line."""
     loss = squared_error_of_a_small_network()
     per_step = []
     for _ in range(rounds):
-        stepper = BackwardStepper(loss)
         start = time.perf_counter()
+        stepper = BackwardStepper(loss)
         for frame in range(1, stepper.frames):
             stepper.show(frame)
         per_step.append((time.perf_counter() - start) / (stepper.frames - 1))

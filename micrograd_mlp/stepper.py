@@ -10,8 +10,9 @@ Two layers, so that the interesting part is plain data you can test and print:
   with the gradients of every value after that step.
 - ``BackwardStepper(L)`` is a widget (ipywidgets) that shows the graph with
   buttons (reset, ◀, ▶, play) and a slider over those steps. The graph is laid
-  out once by Graphviz's ``dot``; each step is drawn at those fixed
-  positions by ``neato -n2``, which only draws (an SVG in a few tens of ms).
+  out once by Graphviz's ``dot``; then one run of ``neato -n2``, which only
+  draws, pins every box at those positions and draws every step's picture
+  (SVG). A click only swaps the picture.
 
 Where there is no kernel (a notebook opened from a fresh clone, or the course
 website), the widget's stored output also holds an animated GIF of every step,
@@ -214,7 +215,7 @@ def layout(trace):
     """Positions of every box, oval and arrow, from one run of ``dot -Tjson``.
 
     The boxes are laid out with the widest text they will ever show, so every
-    frame fits in the same place. Returns what ``render_frame`` needs.
+    frame fits in the same place. Returns what ``render_frames`` needs.
     """
     widest = [max((_grad_text(step.grads[i]) for step in trace.steps), key=len) for i in range(len(trace.names))]
     laid_out = json.loads(_graphviz(["dot", "-Tjson"], _dot_source(trace, grad_text=lambda i: widest[i])))
@@ -224,15 +225,21 @@ def layout(trace):
     return {"bb": laid_out["bb"], "shapes": shapes, "edges": edges}
 
 
-def render_frame(trace, positions, frame, fmt="svg", dpi=96):
-    """Frame ``frame`` (0 is before the pass, k ≥ 1 is after step k) drawn at the laid-out positions, as bytes.
+def render_frames(trace, positions, fmt="svg", dpi=96):
+    """Every frame (0 is before the pass, k ≥ 1 is after step k) drawn at the laid-out positions: a list of bytes.
 
-    ``fmt`` is "svg" (what the widget shows: Graphviz writes it in a few tens of
-    ms, and the browser scales it) or "png" at ``dpi`` (the animation's frames:
-    painting pixels takes Graphviz several times longer).
+    One Graphviz run draws them all (one process instead of one per frame).
+    ``fmt`` is "svg" (what the widget shows; the browser scales it) or "png" at
+    ``dpi`` (the animation's frames; painting pixels takes Graphviz far longer).
     """
+    sources = [frame_source(trace, positions, frame) for frame in range(len(trace.steps) + 1)]
     resolution = [f"-Gdpi={dpi}"] if fmt == "png" else []
-    return _graphviz(["neato", "-n2", f"-T{fmt}", *resolution], frame_source(trace, positions, frame))
+    drawn = _graphviz(["neato", "-n2", f"-T{fmt}", *resolution], "\n".join(sources))
+    start = {"svg": b"<?xml", "png": b"\x89PNG\r\n\x1a\n"}[fmt]  # how each picture's file begins
+    pictures = [start + part for part in drawn.split(start)[1:]]
+    if len(pictures) != len(sources):
+        raise RuntimeError(f"Graphviz drew {len(pictures)} pictures for {len(sources)} frames")
+    return pictures
 
 
 def frame_source(trace, positions, frame):
@@ -313,13 +320,16 @@ class BackwardStepper(widgets.VBox):
     receiving it in blue, every gradient that has arrived so far in its box,
     and below the picture the chain rule of the step with its numbers.
     ``root``'s own graph is only read: its gradients stay as they were.
+
+    ``max_values`` refuses larger graphs, ``dpi`` is the resolution of the
+    animation's frames and ``interval`` the milliseconds per step of play.
     """
 
     def __init__(self, root, max_values=MAX_VALUES, dpi=96, interval=1200):
         self.trace = backward_trace(root, max_values)
         self.dpi = dpi
         self.positions = layout(self.trace)  # once: every frame is drawn at these positions
-        self._frames = {}
+        self.pictures = render_frames(self.trace, self.positions)  # once: a click only swaps the picture
         last = len(self.trace.steps)
         self.slider = widgets.IntSlider(value=0, min=0, max=last, description="step", continuous_update=True)
         self.play = widgets.Play(value=0, min=0, max=last, interval=interval, show_repeat=False, tooltip="play")
@@ -363,14 +373,8 @@ class BackwardStepper(widgets.VBox):
         header = f"Step {frame} of {len(self.trace.steps)}: {name} ({where}) passes its gradient to its inputs"
         return [header, *step.lines]
 
-    def frame_picture(self, frame, fmt="svg"):
-        """The picture of ``frame`` as SVG or PNG bytes (drawn once, then kept)."""
-        if (frame, fmt) not in self._frames:
-            self._frames[frame, fmt] = render_frame(self.trace, self.positions, frame, fmt, self.dpi)
-        return self._frames[frame, fmt]
-
     def _draw(self, frame):
-        self.picture.value = self.frame_picture(frame)
+        self.picture.value = self.pictures[frame]
         header, *lines = self.caption(frame)
         body = "".join(f"<div>{html.escape(line)}</div>" for line in lines)
         self.text.value = f'<b>{html.escape(header)}</b><div style="font-family: monospace; line-height: 1.5">{body}</div>'
@@ -383,14 +387,19 @@ class BackwardStepper(widgets.VBox):
         """Every frame, with its caption under the picture, as the bytes of a looping animated GIF."""
         from PIL import Image
 
-        pictures = [_with_caption(Image.open(io.BytesIO(self.frame_picture(frame, "png"))), self.caption(frame)) for frame in range(self.frames)]
+        pngs = render_frames(self.trace, self.positions, "png", self.dpi)
+        pictures = [_with_caption(Image.open(io.BytesIO(png)), self.caption(frame)) for frame, png in enumerate(pngs)]
         width = max(picture.width for picture in pictures)
         height = max(picture.height for picture in pictures)
-        frames = []
+        canvases = []
         for picture in pictures:
             canvas = Image.new("RGB", (width, height), "white")
             canvas.paste(picture, (0, 0))
-            frames.append(canvas.convert("P", palette=Image.Palette.ADAPTIVE, colors=64))
+            canvases.append(canvas)
+        # One palette of 64 colours for every frame, taken from the first step (it has every colour of the picture):
+        # frames do not flicker, and mapping onto a given palette is fast.
+        palette = canvases[1].quantize(colors=64, method=Image.Quantize.FASTOCTREE)
+        frames = [canvas.quantize(palette=palette, dither=Image.Dither.NONE) for canvas in canvases]
         durations = [int(1000 * seconds_per_step)] * len(frames)
         durations[-1] *= 3  # linger on the finished pass before starting again
         buffer = io.BytesIO()
