@@ -38,7 +38,7 @@ DECK_JS = """async () => {
         ready: true,
         slides: Reveal.getTotalSlides(),
         overflowing: overflowing,
-        images: images.length,
+        images: document.querySelectorAll('.reveal .slides .jp-OutputArea-output img').length,
         broken: images.filter(image => !(image.complete && image.naturalWidth > 0)).map(image => (image.getAttribute('src') || '').slice(0, 60)),
         typeset: document.querySelectorAll('mjx-container').length,
         mathErrors: document.querySelectorAll('mjx-merror').length,
@@ -91,7 +91,7 @@ def check_decks(context, slides_dir, notebooks, shots, timeout, serve, site_page
                     f"{state['slides']} slides, {state['images']} pictures, {state['typeset']} maths, {state['notes']} notes"
                 )
                 result.check(state["slides"] == slides, f"{state['slides']} slides, the notebook's metadata makes {slides}")
-                result.check(state["images"] >= pictures, f"{state['images']} pictures in the deck, the notebook shows {pictures}")
+                result.check(state["images"] == pictures, f"{state['images']} output pictures in the deck, the notebook shows {pictures}")
                 result.check(not state["broken"], f"pictures that did not load: {state['broken'][:3]}")
                 result.check(state["mathErrors"] == 0, f"{state['mathErrors']} maths MathJax could not typeset")
                 result.check(not state["overflowing"], f"{len(state['overflowing'])} slides overflow: {state['overflowing'][:3]}")
