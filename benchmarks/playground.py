@@ -1,0 +1,42 @@
+"""How fast the playground trains and redraws while it plays: `playground: X steps/s, Y redraws/s`.
+
+At the playground's defaults (moons, 200 points of which 140 train and 60 test,
+MLP(2, [16, 16, 1])), each round runs the play loop's body for ``FRAMES`` frames:
+STEPS_PER_FRAME training steps (each with the test loss and accuracy measured),
+then the frame drawn and encoded as the PNG the widget shows. Steps per second
+and redraws per second are both counted over that whole loop, so each pays for
+the other, as on screen. The goals (issue 9) are at least 40 steps/s and 8
+redraws/s. What the widget adds on top (sending the PNG to the browser) is not
+counted.
+
+    python benchmarks/playground.py
+"""
+
+import statistics
+import time
+
+from micrograd_mlp.playground import STEPS_PER_FRAME, Experiment
+
+ROUNDS = 5
+FRAMES = 10
+
+
+def measure(rounds=ROUNDS, frames=FRAMES):
+    """(steps per second, redraws per second), the medians over ``rounds`` fresh runs; prints the result line."""
+    seconds_per_frame = []
+    for _ in range(rounds):
+        experiment = Experiment()
+        experiment.frame()  # the figure is built and laid out once, when the playground appears
+        start = time.perf_counter()
+        for _ in range(frames):
+            experiment.step(STEPS_PER_FRAME)
+            experiment.frame()
+        seconds_per_frame.append((time.perf_counter() - start) / frames)
+    redraws = 1.0 / statistics.median(seconds_per_frame)
+    steps = STEPS_PER_FRAME * redraws
+    print(f"playground: {steps:.0f} steps/s, {redraws:.1f} redraws/s")
+    return steps, redraws
+
+
+if __name__ == "__main__":
+    measure()
