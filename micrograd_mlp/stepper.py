@@ -333,7 +333,6 @@ class BackwardStepper(widgets.VBox):
         last = len(self.trace.steps)
         self.slider = widgets.IntSlider(value=0, min=0, max=last, description="step", continuous_update=True)
         self.play = widgets.Play(value=0, min=0, max=last, interval=interval, show_repeat=False, tooltip="play")
-        widgets.jslink((self.play, "value"), (self.slider, "value"))
         self.reset_button = widgets.Button(description="reset", tooltip="back to before the backward pass")
         self.back_button = widgets.Button(description="◀", tooltip="previous step", layout=widgets.Layout(width="3em"))
         self.next_button = widgets.Button(description="▶", tooltip="next step", layout=widgets.Layout(width="3em"))
@@ -342,7 +341,10 @@ class BackwardStepper(widgets.VBox):
         self.next_button.on_click(lambda _: self.show(self.slider.value + 1))
         self.picture = widgets.Image(format="svg+xml", layout=widgets.Layout(max_width="100%"))
         self.text = widgets.HTML()
+        # The kernel keeps play and slider together (a jslink in the browser would also send the slider's value
+        # back to the kernel, where a late copy could undo the next click).
         self.slider.observe(lambda change: self._draw(change["new"]), names="value")
+        self.play.observe(lambda change: self.show(change["new"]), names="value")
         controls = widgets.HBox([self.reset_button, self.back_button, self.next_button, self.play, self.slider])
         super().__init__([controls, self.picture, self.text])
         self.add_class("micrograd-backward-stepper")
@@ -374,6 +376,7 @@ class BackwardStepper(widgets.VBox):
         return [header, *step.lines]
 
     def _draw(self, frame):
+        self.play.value = frame  # so that play goes on from the step shown
         self.picture.value = self.pictures[frame]
         header, *lines = self.caption(frame)
         body = "".join(f"<div>{html.escape(line)}</div>" for line in lines)

@@ -315,6 +315,10 @@ def test_buttons_and_slider_move_through_the_steps(lecture_stepper):
     widget.reset_button.click()
     assert widget.slider.value == 0 and widget.picture.value == shown
     assert widget.play.max == widget.slider.max == 5
+    widget.play.value = 3  # what the play button does, one step after another
+    assert widget.slider.value == 3 and bytes(widget.picture.value) == widget.pictures[3]
+    widget.slider.value = 1  # and play goes on from where the slider was moved
+    assert widget.play.value == 1
 
 
 def test_the_users_gradients_stay_as_they_were():

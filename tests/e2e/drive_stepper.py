@@ -2,7 +2,8 @@
 
 For every stepper in the notebook: ▶ must move the highlighted node and fill in a
 gradient on the picture, and write out the step's chain rule under it; ◀ must go
-back to the picture before; reset to the one with no gradient at all. The
+back to the picture before; reset to the one with no gradient at all; play must
+then show step 1 and step 2 by itself. The
 picture is read as the widget shows it (the SVG behind its <img>), and each
 state is screenshotted to <notebook>-stepper<k>-<state>.png.
 """
@@ -65,6 +66,13 @@ def drive(page, notebook, screenshot_dir):
         button(stepper, "reset").click()
         reset = picture(stepper, where, after=back, step=0)
         assert (reset["highlighted"], reset["grads"]) == (start["highlighted"], start["grads"]), f"{where}: reset did not clear the gradients: {differences(start, reset)}"
+        play_buttons = stepper.locator(".widget-play button")
+        play_buttons.nth(0).click()  # play: the steps come one after another by themselves
+        played = picture(stepper, where, after=reset, step=1)
+        assert played["highlighted"] == first["highlighted"], f"{where}: play did not show step 1: {differences(first, played)}"
+        picture(stepper, where, after=played, step=2)
+        play_buttons.nth(1).click()  # pause
+        shot("played")
 
 
 def differences(expected, seen):
