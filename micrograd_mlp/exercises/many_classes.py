@@ -1,6 +1,7 @@
 """Checks for notebook 12, many classes.
 
-``check_softmax_cross_entropy`` runs the student's softmax cross-entropy on
+``check_uninformed_loss`` asks for the first loss of a network that knows
+nothing, ln K. ``check_softmax_cross_entropy`` runs the student's softmax cross-entropy on
 batches the notebook has not shown (random logits from a fixed seed, then
 logits of ±1000) and compares its value and its gradients with the package's
 ``losses.cross_entropy``. When the value is wrong it recognises the typical
@@ -13,9 +14,11 @@ import random
 
 from ..engine import Value
 from ..losses import cross_entropy
-from . import Mistake, NotAnswered, call, exercise
+from . import Mistake, NotAnswered, call, exercise, expect_close
 
-__all__ = ["check_softmax_cross_entropy"]
+__all__ = ["check_uninformed_loss", "check_softmax_cross_entropy"]
+
+TEN = 10  # the number of classes in the question (the ten digits)
 
 
 def _random_cases():
@@ -127,3 +130,20 @@ def check_softmax_cross_entropy(loss_fn):
     """``loss_fn(logits, labels)``: the mean of ln Σ e^z − z_y, as Values, equal to the package's loss and gradients."""
     for case, logits, labels in [*_random_cases(), _LARGE]:
         _check_case(loss_fn, case, logits, labels)
+
+
+@exercise("the loss of a network that knows nothing, for ten classes")
+def check_uninformed_loss(answer):
+    """Every class gets probability 1/10, so the loss is −ln(1/10) = ln 10; right to 3 decimals."""
+    expect_close(
+        answer,
+        math.log(TEN),
+        decimals=3,
+        mistakes={
+            math.log10(TEN): "that is the base-10 logarithm; the cross-entropy uses the natural logarithm ln (math.log)",
+            1.0 / TEN: "that is the probability each class gets; the loss is minus its natural logarithm",
+            math.log(3): "that is the value for three classes, as in the spirals; the question has ten",
+            math.log2(TEN): "that is the base-2 logarithm; the cross-entropy uses the natural logarithm ln (math.log)",
+        },
+        hint="with K classes and no idea, each class gets probability 1/K, and the loss is −ln of the true class's probability",
+    )

@@ -5,6 +5,7 @@ import math
 import pytest
 
 from micrograd_mlp.engine import Value
+from micrograd_mlp.losses import cross_entropy
 from micrograd_mlp.exercises import many_classes
 from micrograd_mlp.exercises.many_classes import check_softmax_cross_entropy
 
@@ -143,3 +144,37 @@ def test_no_message_shows_the_expected_loss(loss_fn, capsys):
         expected = right([[Value(z) for z in row] for row in logits], labels).data
         for decimals in (2, 3, 4):
             assert f"{expected:.{decimals}f}" not in out
+
+
+
+UNINFORMED = "the loss of a network that knows nothing, for ten classes"
+
+
+@pytest.mark.parametrize("answer", [math.log(10), -math.log(1 / 10), 2.303, cross_entropy([[Value(0.0)] * 10], [3])])
+def test_the_uninformed_loss_right(answer, capsys):
+    many_classes.check_uninformed_loss(answer)
+    assert verdict(capsys) == f"[✓] {UNINFORMED}: correct!"
+
+
+@pytest.mark.parametrize(
+    "answer, message",
+    [
+        (1.0, "that is the base-10 logarithm"),
+        (math.log2(10), "that is the base-2 logarithm"),
+        (0.1, "that is the probability each class gets"),
+        (math.log(3), "that is the value for three classes"),
+        (-math.log(10), "your answer has the right size but the wrong sign"),
+        (2.31, "your answer is not right to 3 decimals: with K classes and no idea"),
+        (2.3, "your answer is not right to 3 decimals"),
+    ],
+)
+def test_the_uninformed_loss_wrong(answer, message, capsys):
+    many_classes.check_uninformed_loss(answer)
+    out = verdict(capsys)
+    assert out.startswith(f"[✗] {UNINFORMED}: not yet: {message}")
+    assert "2.30" not in out
+
+
+def test_the_uninformed_loss_not_answered(capsys):
+    many_classes.check_uninformed_loss(...)
+    assert verdict(capsys).startswith(f"[ ] {UNINFORMED}: not answered yet")
