@@ -334,3 +334,20 @@ def test_save_writes_the_animation(tmp_path):
     p = Playground(**SMALL)
     p.save(tmp_path / "playground.gif")
     assert (tmp_path / "playground.gif").read_bytes() == p.experiment.animation()
+
+
+def test_a_compact_picture_is_a_smaller_png_of_256_colours():
+    e = Experiment(**SMALL)
+    e.step(5)
+    fast, compact = e.frame(), e.frame(compact=True)
+    picture = Image.open(io.BytesIO(compact))
+    assert picture.format == "PNG" and picture.mode == "P"
+    assert len(compact) < len(fast) / 2
+    assert Dashboard(e)._repr_png_() == compact  # what a notebook stores
+
+
+def test_the_widget_keeps_a_compact_first_frame_and_fast_frames_while_it_trains():
+    p = Playground(**SMALL)
+    assert Image.open(io.BytesIO(p._picture.value)).mode == "P"  # the frame a saved notebook keeps
+    p.step()
+    assert Image.open(io.BytesIO(p._picture.value)).mode == "RGB"
