@@ -7,6 +7,7 @@ trust (it refuses to render SVG there); ``export`` writes .svg or .png files.
 """
 
 import base64
+import math
 from pathlib import Path
 
 import graphviz
@@ -149,12 +150,10 @@ class GradScale:
     COLORS = ("#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026")
 
     def __init__(self, grads):
-        import math
-
         sizes = [abs(g) for g in grads if g != 0.0 and math.isfinite(g)]
+        self.empty = not sizes
         self.low = math.log10(min(sizes)) if sizes else 0.0
         self.high = math.log10(max(sizes)) if sizes else 0.0
-        self.log10 = math.log10
 
     def step(self, grad):
         """Which of the six colours |grad| gets (0 = smallest); None for 0."""
@@ -164,10 +163,11 @@ class GradScale:
             return len(self.COLORS) - 1
         if self.high == self.low:
             return len(self.COLORS) - 1
-        position = (self.log10(abs(grad)) - self.low) / (self.high - self.low)
+        position = (math.log10(abs(grad)) - self.low) / (self.high - self.low)
         return min(int(position * len(self.COLORS)), len(self.COLORS) - 1)
 
     def fill(self, grad):
+        """Graphviz attributes of a box whose value has gradient ``grad`` (white text on the two darkest colours)."""
         step = self.step(grad)
         if step is None:
             return {"style": "filled", "fillcolor": "white"}
@@ -181,6 +181,10 @@ class GradScale:
 
     def legend(self):
         """An HTML-like Graphviz label: a row of swatches, each with the |grad| where it starts."""
+        if self.empty:
+            return "every gradient is 0 (or not finite): call backward() first to colour the boxes by |grad|"
+        if self.high == self.low:
+            return f"box colour = |grad|: every gradient that is not 0 has the size {10 ** self.high:.1e} (dark red)"
         cells = ['<td border="1" bgcolor="white">0</td>']
         for color, start in zip(self.COLORS, self.edges()):
             font = ' color="white"' if color in self.COLORS[-2:] else ""

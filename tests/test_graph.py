@@ -269,6 +269,18 @@ def test_grad_scale_steps_are_monotonic_and_cover_the_range():
     assert scale.edges()[0] == pytest.approx(1e-6)
 
 
+def test_color_by_grad_before_backward_says_there_is_nothing_to_colour():
+    source = draw_dot(Value(2.0, label="a") * 3.0, color="grad").source
+    assert "call backward() first" in source and "bgcolor" not in source
+    a = Value(2.0, label="a")
+    out = a + a
+    out.backward()  # a.grad = 2, out.grad = 1: a range of sizes, a row of swatches
+    assert "≥ 1.0e+00" in draw_dot(out, color="grad").source
+    total = Value(2.0) + Value(3.0)
+    total.backward()  # every gradient is 1
+    assert "every gradient that is not 0 has the size 1.0e+00" in draw_dot(total, color="grad").source
+
+
 def test_color_must_be_none_or_grad():
     with pytest.raises(ValueError, match="color must be None .* or 'grad'.*got 'data'"):
         draw_dot(Value(1.0) + 1, color="data")
