@@ -19,6 +19,7 @@ from ..data import toy
 from ..engine import Value
 from ..losses import l2_penalty, mse
 from ..nn import MLP
+from ..optim import linear_decay
 from ..train import fit
 from . import Mistake, NotAnswered, as_number, call, exercise, expect_exact
 
@@ -199,7 +200,7 @@ class _Case:
 
 _CASES = [
     _Case("a hidden network MLP(3, [5, 1]) on 16 hidden points, 12 steps, learning rate 0.5 → 0.05, alpha = 0.01",
-          seed=71, nin=3, hidden=[5], n_points=16, steps=12, schedule=lambda k: 0.5 - 0.45 * k / 12, alpha=0.01),
+          seed=71, nin=3, hidden=[5], n_points=16, steps=12, schedule=linear_decay(0.5, 0.05, 12), alpha=0.01),
     _Case("a hidden network MLP(2, [3, 3, 1]) on 10 hidden points, 8 steps, learning rate 0.3, alpha = 0",
           seed=72, nin=2, hidden=[3, 3], n_points=10, steps=8, schedule=lambda k: 0.3, alpha=0.0),
 ]
