@@ -146,7 +146,7 @@ def check_probability_at_origin(answer, model):
             logit: "that is the logit z, the raw output; the probability is σ(z)",
             1.0 - p: "that is the probability of class 0 (the outer ring); the question asks for class 1",
         },
-        hint="run the network on the point [0.0, 0.0], then apply .sigmoid() to its output and take .data",
+        hint="the probability of class 1 is the sigmoid of the network's output, here at the point (0, 0)",
     )
 
 
