@@ -486,7 +486,7 @@ class Playground(widgets.VBox):
             name: widgets.Button(description=label, tooltip=tip, layout=widgets.Layout(width="80px"))
             for name, label, tip in (
                 ("play", "▶ play", f"train, redrawing every {STEPS_PER_FRAME} steps"),
-                ("pause", "⏸ pause", "stop training"),
+                ("pause", "‖ pause", "stop training"),
                 ("step", "step", "one training step"),
                 ("reset", "⟲ reset", "start again from new weights"),
             )
@@ -568,6 +568,8 @@ class Playground(widgets.VBox):
                 with self._lock:
                     self.experiment.step(STEPS_PER_FRAME)
                     self._redraw()
+        except Exception as error:  # in a background thread a traceback would go unseen: show it in the widget
+            self._show_error(f"training stopped: {type(error).__name__}: {error}; press reset to start again")
         finally:
             self._buttons["play"].disabled = bool(self._error.value)
 

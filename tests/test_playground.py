@@ -351,3 +351,26 @@ def test_the_widget_keeps_a_compact_first_frame_and_fast_frames_while_it_trains(
     assert Image.open(io.BytesIO(p._picture.value)).mode == "P"  # the frame a saved notebook keeps
     p.step()
     assert Image.open(io.BytesIO(p._picture.value)).mode == "RGB"
+
+
+def test_a_diverging_run_stops_playing_and_says_why():
+    p = Playground(**SMALL, loss="mse", lr=1e6)
+    p.play()
+    p._player.join(timeout=600)
+    assert not p.playing
+    assert p.experiment.diverged
+    assert "Stopped: the loss became" in p._status.value
+
+
+def test_an_unexpected_error_while_playing_is_shown_in_the_widget(monkeypatch):
+    p = Playground(**SMALL)
+
+    def broken(n=1):
+        raise RuntimeError("something broke")
+
+    monkeypatch.setattr(p.experiment, "step", broken)
+    p.play()
+    p._player.join(timeout=600)
+    assert "training stopped: RuntimeError: something broke; press reset to start again" in p._error.value
+    p.reset()
+    assert p._error.value == "" and not p._buttons["play"].disabled

@@ -73,7 +73,8 @@ def drive(page, notebook, screenshot_dir):
     points.fill("200")
     points.press("Enter")
     wait_for(lambda: error.inner_text().strip() == "", "the error to clear once the value is good again")
-    assert status(playground) == "step 0: press play or step to train", f"a new setting did not start again: {status(playground)!r}"
+    wait_for(lambda: status(playground) == "step 0: press play or step to train", "a new run to start from the good value")
+    assert not button(playground, "play").is_disabled(), "play stays disabled once the value is good again"
 
 
 def status(playground):
