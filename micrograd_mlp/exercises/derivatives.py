@@ -13,6 +13,7 @@ import math
 import random
 
 from . import Mistake, NotAnswered, as_number, call, exercise, expect_close
+from ._stubs import returned
 
 __all__ = ["check_zero_slope", "check_central_difference", "check_predicted_d", "check_product_gradient"]
 
@@ -77,7 +78,8 @@ def check_central_difference(central_difference):
         raise Mistake(f"central_difference should be a function, but it is {type(central_difference).__name__}")
     for name, f, exact, x, h in _cases():
         case = f"{name} at x = {x} with h = {h}"
-        estimate = as_number(call(central_difference, f, x, h, case=case), f"your estimate for {case}")
+        result = returned(central_difference, call(central_difference, f, x, h, case=case), "the estimate", case)
+        estimate = as_number(result, f"your estimate for {case}")
         central = (f(x + h) - f(x - h)) / (2 * h)
         if math.isclose(estimate, central, rel_tol=1e-9, abs_tol=1e-12):
             continue

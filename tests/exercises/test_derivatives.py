@@ -107,6 +107,10 @@ def crashes(f, x, h=1e-5):
     return f[x]
 
 
+def prints_instead_of_returning(f, x, h=1e-5):
+    print((f(x + h) - f(x - h)) / (2 * h))
+
+
 def stub_ellipsis(f, x, h=1e-5):
     ...
 
@@ -140,6 +144,12 @@ def test_central_difference_right(right, capsys):
 def test_central_difference_slips_are_named(wrong, words, capsys):
     check_central_difference(wrong)
     assert_rejected(verdict(capsys), words)
+
+
+def test_a_printed_estimate_is_a_missing_return_not_a_stub(capsys):
+    check_central_difference(prints_instead_of_returning)
+    verdict_line = verdict(capsys).splitlines()[-1]  # the lines above it are what the student's code printed
+    assert_rejected(verdict_line, "returned None: it should return the estimate (is a `return` missing?)")
 
 
 @pytest.mark.parametrize("stub", [stub_ellipsis, stub_raises])
