@@ -14,6 +14,7 @@ import operator
 import random
 
 from . import Mistake, NotAnswered, as_number, call, exercise, expect_exact
+from ._stubs import is_stub
 
 __all__ = ["check_value_class", "check_weighted_sum", "check_node_count"]
 
@@ -26,7 +27,10 @@ def _checked_result(Value, left, right, symbol, what):
     function, name = _OPERATIONS[symbol]
     result = call(function, left, right, case=what)
     if result is None:
-        raise NotAnswered
+        method = getattr(type(left), f"__{function.__name__}__")
+        if is_stub(method):
+            raise NotAnswered
+        raise Mistake(f"{what} returned None: end __{function.__name__}__ with `return` and the new Value")
     if isinstance(result, numbers.Number):
         raise Mistake(f"{what} returned a plain number: wrap the result in a new Value, so that it can remember where it came from")
     if not isinstance(result, Value):
@@ -131,6 +135,8 @@ def check_weighted_sum(n):
     inputs = [v for v in nodes if not v.children]
     by_label = {}
     for v in inputs:
+        if not v.label:
+            raise Mistake("an input of n has no label: give each input its label when you create it, as in Value(2.0, label=\"x1\")")
         if v.label in by_label:
             raise Mistake(f"two different input Values are labelled {v.label!r}: create each input once and reuse it")
         by_label[v.label] = v

@@ -49,6 +49,16 @@ def test_stubs_are_not_answered(add, mul, capsys):
     assert verdict(capsys).startswith("[ ] Value records its children and op: not answered yet")
 
 
+def return_forgotten(self, other):  # the right Value, built and dropped
+    type(self)(self.data + other.data, (self, other), "+")
+
+
+def test_a_forgotten_return_is_not_taken_for_a_stub(capsys):
+    check_value_class(make_class(return_forgotten, right_mul))
+    out = verdict(capsys)
+    assert out.startswith("[✗]") and "a + b returned None: end __add__ with `return`" in out, out
+
+
 def no_record(self, other):  # section 2's version: the result forgets where it came from
     return type(self)(self.data + other.data)
 
@@ -162,6 +172,9 @@ def test_graph_mistakes_are_named(capsys):
     assert "plain number" in verdict(capsys)
     check_weighted_sum(neuron(label_all=False))
     assert "has no label: give every value a label" in verdict(capsys)
+    x1, w1 = PackageValue(2.0), PackageValue(-3.0, label="w1")
+    check_weighted_sum(x1 * w1 + PackageValue(0.0, label="x2") * PackageValue(1.0, label="w2"))
+    assert "an input of n has no label: give each input its label when you create it" in verdict(capsys)
     check_weighted_sum(neuron(crossed=True))
     assert "the * of x1 and w2" in verdict(capsys)
     check_weighted_sum(neuron(bias=6.88))
