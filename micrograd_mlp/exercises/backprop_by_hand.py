@@ -17,6 +17,7 @@ import random
 from micrograd_mlp.engine import Value
 
 from . import Mistake, NotAnswered, call, exercise, expect_close
+from ._stubs import is_stub
 
 __all__ = ["check_backprop_q", "check_w2_gradient"]
 
@@ -95,9 +96,15 @@ def check_backprop_q(backprop):
         nodes = _graph(a, b, c)
         data = {name: v.data for name, v in nodes.items()}
         case = f"check case {number} (other numbers than the notebook's)"
-        call(backprop, *(nodes[name] for name in ("a", "b", "c", "s", "q")), case=case)
+        result = call(backprop, *(nodes[name] for name in ("a", "b", "c", "s", "q")), case=case)
         if all(v.grad == 0.0 for v in nodes.values()):
-            raise NotAnswered
+            if is_stub(backprop):
+                raise NotAnswered
+            if result is not None:
+                raise Mistake("backprop returned something but left every .grad at 0: "
+                              "store each gradient in its node, as in q.grad = ..., instead of returning them")
+            raise Mistake("every .grad is still 0: the backward pass starts with q.grad = 1 (∂q/∂q = 1), "
+                          "and each other gradient is built from it")
         for name, v in nodes.items():
             if v.data != data[name]:
                 raise Mistake(f"your code changed {name}.data: the backward pass only fills in the .grad of each node")

@@ -111,6 +111,17 @@ def b_forgotten(a, b, c, s, q):
     b.grad = 0.0
 
 
+def no_start(a, b, c, s, q):  # every step right, but q.grad never set to 1: every product stays 0
+    s.grad = c.data * q.grad
+    c.grad = s.data * q.grad
+    a.grad = 1.0 * s.grad
+    b.grad = 1.0 * s.grad
+
+
+def returns_gradients(a, b, c, s, q):
+    return [1.0, c.data, a.data + b.data, c.data, c.data]
+
+
 @pytest.mark.parametrize(
     "wrong, words",
     [
@@ -125,6 +136,8 @@ def b_forgotten(a, b, c, s, q):
         (descends, "your code changed a.data"),
         (crashes, "AttributeError on check case 1"),
         (b_forgotten, "node b: its grad is still 0"),
+        (no_start, "every .grad is still 0: the backward pass starts with q.grad = 1"),
+        (returns_gradients, "store each gradient in its node"),
         ("q.grad = 1", "should be a function"),
     ],
 )
