@@ -32,6 +32,16 @@ __all__ = [
 # --- exercises 1 to 3: numbers, to 4 decimals ----------------------------------------------------------
 
 
+def _backward_slips(gradient, output, leaf):
+    """The two slips of reading a gradient from backward(): the output's own, or a leaf's after two passes."""
+    return {
+        1.0: f"that is the gradient of {output} with respect to itself, the 1 that backward() starts from: "
+             f"read the gradient of {leaf}",
+        2 * gradient: f"that is twice the slope: backward() ran twice on the same graph, and {leaf}'s gradient "
+                      "adds up across calls (notebook 04): build the expression afresh and call backward() once",
+    }
+
+
 @exercise("f'(2) for f(x) = x / (1 + x**2)")
 def check_quotient_derivative(answer):
     """f'(2) of f(x) = x / (1 + x²), to 4 decimals: (1 − x²) / (1 + x²)² by the quotient rule."""
@@ -43,12 +53,14 @@ def check_quotient_derivative(answer):
         x.grad,
         decimals=4,
         mistakes={
+            **_backward_slips(x.grad, "f", "x"),
+            (1 - x.data**2) / square: "the quotient rule divides by the square of the bottom, (1 + x²)²",
             1 / square: "that is only the local derivative of / for its top, 1/(1 + x²): x is also in the bottom, "
                         "and backward() adds what comes back through 1 + x**2",
             (square + 2 * x.data**2) / square**2: "the bottom's contribution has the wrong sign: d(a/b)/db = −a/b²",
             x.data / square: "that is f(2), the value, not its slope",
         },
-        hint="x = Value(2.0); f = x / (1 + x**2); f.backward(); then read x.grad",
+        hint="after f.backward() on a fresh x = 2, x.grad is f'(2); compare it with the quotient rule given in the exercise",
     )
 
 
@@ -62,11 +74,12 @@ def check_composed_division(answer):
         b.grad,
         decimals=4,
         mistakes={
+            **_backward_slips(b.grad, "a * b**-1", "b"),
             -(b.data**-2): "that is only the local derivative of b**-1; the * then multiplies it by its other factor, a",
             a.grad: "that is the gradient of a, not of b",
             -a.data / b.data: "that is −a/b: the power rule lowers the exponent −1 to −2, so b appears squared",
         },
-        hint="a, b = Value(3.0), Value(2.0); q = a * b**-1; q.backward(); then read b.grad",
+        hint="after backward() on a fresh a = 3, b = 2, b.grad is the slope in b; it should equal −a/b², as the exercise says",
     )
 
 
@@ -81,11 +94,12 @@ def check_composed_sigmoid(answer):
         x.grad,
         decimals=4,
         mistakes={
+            **_backward_slips(x.grad, "the sigmoid", "x"),
             s: "that is σ(0.5), the value of the sigmoid, not its slope",
             1 - s: "that is 1 − σ(0.5); the slope is the product σ(x)(1 − σ(x))",
             math.exp(-0.5) / (1 + math.exp(-0.5)): "that is 1 − σ(0.5); the slope is the product σ(x)(1 − σ(x))",
         },
-        hint="x = Value(0.5); y = 1 / (1 + (-x).exp()); y.backward(); then read x.grad",
+        hint="after backward() on a fresh x = 0.5, x.grad is the slope; it should equal σ(0.5)(1 − σ(0.5)), as the exercise says",
     )
 
 

@@ -65,10 +65,14 @@ class Value:
     "check, right, wrong",
     [
         (check_quotient_derivative, -0.12, [(0.2, "local derivative of / for its top"), (0.52, "wrong sign"),
-                                             (0.4, "the value, not its slope"), (0.12, "wrong sign"), (-0.13, "not right")]),
+                                             (0.4, "the value, not its slope"), (0.12, "wrong sign"), (-0.13, "not right"),
+                                             (1.0, "the 1 that backward() starts from"), (-0.24, "ran twice"),
+                                             (-0.6, "square of the bottom")]),
         (check_composed_division, -0.75, [(-0.25, "multiplies it by its other factor"), (0.5, "gradient of a"),
-                                          (-1.5, "appears squared"), (0.75, "wrong sign")]),
-        (check_composed_sigmoid, 0.2350, [(0.6225, "the value of the sigmoid"), (0.3775, "1 − σ(0.5)"), (0.24, "not right")]),
+                                          (-1.5, "appears squared"), (0.75, "wrong sign"),
+                                          (1.0, "the 1 that backward() starts from"), (-0.7, "not right")]),
+        (check_composed_sigmoid, 0.2350, [(0.6225, "the value of the sigmoid"), (0.3775, "1 − σ(0.5)"), (0.24, "not right"),
+                                          (1.0, "the 1 that backward() starts from"), (0.47, "ran twice")]),
     ],
 )
 def test_number_exercises(check, right, wrong, capsys):
@@ -78,6 +82,9 @@ def test_number_exercises(check, right, wrong, capsys):
         check(answer)
         out = verdict(capsys)
         assert_rejected(out, words)
+        for decimals in (2, 3, 4):  # the expected number, however rounded, never appears in a message
+            assert f"{abs(right):.{decimals}f}" not in out, out
+        assert "backward();" not in out, out  # a hint points at the method; it is not the solution's code
         assert f"{abs(right):.2f}"[1:] not in out.split("not yet:")[1]
     check(...)
     assert verdict(capsys).startswith("[ ]")
