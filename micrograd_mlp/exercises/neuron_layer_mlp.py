@@ -45,6 +45,11 @@ def _parameters(model, what, case):
     if not isinstance(params, (list, tuple)):
         raise Mistake(f"on {case}: parameters() should return a list of Values, not {type(params).__name__}")
     params = list(params)
+    if any(isinstance(p, (list, tuple)) for p in params):
+        raise Mistake(
+            f"on {case}: parameters() returned a list of lists (one per neuron or layer): it should be one flat "
+            "list of Values, so collect the parameters of each part into a single list"
+        )
     if not all(isinstance(p, Value) for p in params):
         raise Mistake(f"on {case}: parameters() should list Values (the weights and biases themselves), not plain numbers")
     return params
@@ -72,7 +77,12 @@ def _compare_weights(ours, theirs, neurons, case, fresh_rng_hint):
 
 def _compare_outputs(ours, theirs, case, single_output):
     if isinstance(ours, Value) and isinstance(theirs, list):
-        raise Mistake(f"on {case}: with several neurons the output should be a list of Values, one per neuron")
+        if single_output:  # an MLP returns a single Value only when its last layer has one neuron
+            raise Mistake(f"on {case}: with several outputs the result should be a list of Values, one per neuron of the last layer")
+        raise Mistake(
+            f"on {case}: a layer returns a list of Values, one per neuron, even when it has a single neuron "
+            "(only TinyMLP turns a single output into a Value)"
+        )
     if isinstance(theirs, Value):
         if isinstance(ours, (list, tuple)) and single_output:
             raise Mistake(f"on {case}: a single output should be returned as a Value, not as a list of one Value")

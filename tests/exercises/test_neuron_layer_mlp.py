@@ -137,6 +137,24 @@ class FreshRngLayer(TinyLayer):
         self.neurons = [TinyNeuron(nin, random.Random(0)) for _ in range(nout)]
 
 
+class NestedParametersLayer(TinyLayer):
+    def parameters(self):
+        return [neuron.parameters() for neuron in self.neurons]  # one list per neuron, not one flat list
+
+
+class UnwrappedLayer(TinyLayer):
+    def __call__(self, x):
+        outputs = [neuron(x) for neuron in self.neurons]
+        return outputs[0] if len(outputs) == 1 else outputs  # the MLP's unwrapping, done one level too early
+
+
+class FirstOutputOnly(TinyMLP):
+    def __call__(self, x):
+        for layer in self.layers:
+            x = layer(x)
+        return x[0]  # unwraps even when the last layer has several neurons
+
+
 class FreshRngMLP(TinyMLP):
     def __init__(self, nin, nouts, seed=0):
         sizes = [nin] + nouts
@@ -187,9 +205,17 @@ def test_neuron_mistakes_are_named(neuron, words, capsys):
     assert_rejected(verdict(capsys), *words)
 
 
-def test_layer_mistakes_are_named(capsys):
-    check_layer(FreshRngLayer)
-    assert_rejected(verdict(capsys), "give every neuron the layer's rng")
+@pytest.mark.parametrize(
+    "layer, words",
+    [
+        (FreshRngLayer, ["give every neuron the layer's rng"]),
+        (NestedParametersLayer, ["list of lists", "one flat list"]),
+        (UnwrappedLayer, ["even when it has a single neuron"]),
+    ],
+)
+def test_layer_mistakes_are_named(layer, words, capsys):
+    check_layer(layer)
+    assert_rejected(verdict(capsys), *words)
 
 
 @pytest.mark.parametrize(
@@ -197,6 +223,7 @@ def test_layer_mistakes_are_named(capsys):
     [
         (FreshRngMLP, ["same rng to every layer"]),
         (ListForOne, ["single output should be returned as a Value"]),
+        (FirstOutputOnly, ["with several outputs", "one per neuron of the last layer"]),
         (NoOutputLayer, ["last layer is missing"]),
         (SeedOne, ["default 0"]),
     ],
