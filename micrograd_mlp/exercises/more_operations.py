@@ -9,12 +9,14 @@ the new operation inside a larger expression and compares every gradient with
 central differences. It names the typical slips: base and exponent swapped,
 the two local derivatives swapped, the power rule without lowering the
 exponent, a missing factor w, a^w or ln a, log10 instead of ln, the exponent
-left out of the children.
+left out of the children, a result composed from exp and log instead of one
+new Value, local derivatives given as Values instead of numbers.
 
 The other checks take the numbers that exercises 1 to 3 ask for.
 """
 
 import math
+import numbers
 import random
 
 from ..engine import Value as PackageValue
@@ -143,6 +145,19 @@ def _name_slip(value, expected, slips, what, case):
     raise Mistake(f"at {case}: {what} is wrong")
 
 
+def _built_from(result, values):
+    """Whether one of ``values`` (compared by identity) lies somewhere below ``result`` in its graph."""
+    stack, seen = list(result.children), set()
+    while stack:
+        v = stack.pop()
+        if any(v is target for target in values):
+            return True
+        if id(v) not in seen:
+            seen.add(id(v))
+            stack.extend(getattr(v, "children", ()))
+    return False
+
+
 def _local_grads(result, base, exponent, case):
     for attribute in ("data", "children", "local_grads"):
         if not hasattr(result, attribute):
@@ -156,13 +171,25 @@ def _local_grads(result, base, exponent, case):
                 f"at {case}: the exponent is missing from the children: it is a Value too, and it must be a child "
                 "to receive its gradient"
             )
+        if _built_from(result, (base, exponent)):
+            raise Mistake(
+                f"at {case}: your result is composed from other operations, so its children are intermediate values: "
+                "here, make one new Value whose children are the base and the exponent themselves, with your two "
+                "local derivatives in local_grads"
+            )
         raise Mistake(f"at {case}: the children should be the two Values themselves, the base and the exponent, not copies")
     if children[0] is exponent and children[1] is base:
         raise Mistake(f"at {case}: the children are in the wrong order: the base first, then the exponent, as in a ** w")
     locals_ = tuple(result.local_grads)
     if len(locals_) != 2:
         raise Mistake(f"at {case}: local_grads should hold two numbers, one per child, in the order of the children")
-    return [float(getattr(g, "data", g)) for g in locals_]
+    if not all(isinstance(g, numbers.Real) for g in locals_):
+        kinds = ", ".join(type(g).__name__ for g in locals_)
+        raise Mistake(
+            f"at {case}: local_grads should hold two plain numbers, computed from a.data and w.data, "
+            f"not {kinds}: backward() multiplies them by a gradient"
+        )
+    return [float(g) for g in locals_]
 
 
 @exercise("a ** w with a Value exponent")

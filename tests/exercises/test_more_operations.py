@@ -114,6 +114,19 @@ def stub(a, w):
     ...
 
 
+def composed(a, w):
+    """a ** w as exp(w * ln a), built from two operations: its child is the product, not a and w."""
+    log_a = Value(math.log(a.data), (a,), (1 / a.data,), "log")
+    product = Value(w.data * log_a.data, (w, log_a), (log_a.data, w.data), "*")
+    return Value(math.exp(product.data), (product,), (math.exp(product.data),), "exp")
+
+
+def values_as_local_grads(a, w):
+    """The right local derivatives, but each wrapped in a Value."""
+    result = a.data**w.data
+    return Value(result, (a, w), (Value(w.data * a.data ** (w.data - 1)), Value(result * math.log(a.data))), "**")
+
+
 def test_power_right(capsys):
     check_power_with_value_exponent(right, Value)
     assert verdict(capsys) == "[✓] a ** w with a Value exponent: correct!"
@@ -139,6 +152,8 @@ def test_power_right(capsys):
         (power_with(lambda a, w: -w * a ** (w - 1), lambda a, w: a**w * math.log(a)), ["wrong sign"]),
         (lambda a, w: Value(a.data**w.data), ["has no children"]),
         (lambda a, w: Value(a.data**w.data, (a, w), (1.0,)), ["should hold two numbers"]),
+        (composed, ["composed from other operations", "children are the base and the exponent themselves"]),
+        (values_as_local_grads, ["two plain numbers", "not Value, Value"]),
         (lambda a, w: a.data**w.data, ["should return a Value"]),
         (lambda a, w: print(end=""), ["returned None"]),
         (lambda a, w: math.sqrt(-1), ["ValueError"]),
