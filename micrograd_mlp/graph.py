@@ -135,13 +135,13 @@ def format_number(number):
 def escape_record(text):
     """``text`` (a label of any type, made a string) as it must be written inside a Graphviz record label.
 
-    Record characters get a backslash, and newlines and tabs stay visible as \\n and \\t
-    (a record would silently drop them).
+    Record characters get a backslash; a newline becomes Graphviz's line break (\\n) and a tab
+    four spaces (a record would silently drop both).
     """
     text = str(text)
     for char in "\\{}|<>":
         text = text.replace(char, "\\" + char)
-    return text.replace("\n", "\\\\n").replace("\t", "\\\\t")
+    return text.replace("\n", "\\n").replace("\t", "    ")
 
 
 class GradScale:

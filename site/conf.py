@@ -23,6 +23,8 @@ exclude_patterns = ["_build", "**.ipynb_checkpoints"]
 # Notebooks: stored outputs only, never executed; no widget JavaScript from a CDN.
 nb_execution_mode = "off"
 nb_ipywidgets_js = {}
+# A stored widget carries a picture of itself (a GIF or PNG): show that, since a page has no kernel for the widget.
+nb_mime_priority_overrides = [("html", "application/vnd.jupyter.widget-view+json", None)]
 nb_merge_streams = True
 myst_enable_extensions = ["dollarmath", "amsmath"]
 myst_heading_anchors = 3
