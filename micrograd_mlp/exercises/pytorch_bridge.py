@@ -48,8 +48,8 @@ def check_load_into_torch(load_into_torch):
         for k, (linear, layer, (old_weight, old_bias)) in enumerate(zip(linears, model.layers, old), start=1):
             weight = torch.tensor([[w.data for w in neuron.w] for neuron in layer.neurons], dtype=torch.float64)
             bias = torch.tensor([neuron.b.data for neuron in layer.neurons], dtype=torch.float64)
-            _compare(linear.weight, weight, old_weight, f"layer {k}'s weight in {where}", "L{k}n{j} w{i}", torch)
-            _compare(linear.bias, bias, old_bias, f"layer {k}'s bias in {where}", "L{k}n{j} b", torch)
+            _compare(linear.weight, weight, old_weight, f"layer {k}'s weight in {where}", k, torch)
+            _compare(linear.bias, bias, old_bias, f"layer {k}'s bias in {where}", k, torch)
         points = [[rng.uniform(-2.0, 2.0) for _ in range(model.nin)] for _ in range(5)]
         with torch.no_grad(), no_grad():
             theirs = network(torch.tensor(points, dtype=torch.float64))
@@ -65,7 +65,14 @@ def _linears(network, torch):
     return [module for module in network.modules() if isinstance(module, torch.nn.Linear)]
 
 
-def _compare(got, expected, old, what, label, torch):
+def _label(k, place):
+    """Our state_dict label of the entry at ``place`` (indices from 0) of layer k's weight [j, i] or bias [j]."""
+    if len(place) == 2:
+        return f"L{k}n{place[0] + 1} w{place[1] + 1}"
+    return f"L{k}n{place[0] + 1} b"
+
+
+def _compare(got, expected, old, what, k, torch):
     if got.dtype != torch.float64:
         raise Mistake(
             f"{what} became {got.dtype}: keep float64 (copy into the existing tensors, "
@@ -84,11 +91,14 @@ def _compare(got, expected, old, what, label, torch):
     if torch.equal(got, old):
         raise Mistake(f"{what} still holds the torch model's own numbers: nothing was copied into it")
     if got.dim() == 2 and got.shape[0] == got.shape[1] and torch.equal(got.T, expected):
-        raise Mistake(f"{what} is transposed: row j - 1 holds the weights of neuron j, entry {label} at [j - 1, i - 1]")
+        raise Mistake(
+            f"{what} is transposed: row j - 1 holds the weights of neuron j, entry L{k}n{{j}} w{{i}} at [j - 1, i - 1]"
+        )
     wrong = (got != expected).nonzero()[0].tolist()
     place = ", ".join(str(index) for index in wrong)
     raise Mistake(
-        f"{what} is wrong at [{place}] (and maybe elsewhere): that entry holds {label} with j, i counted from 1"
+        f"{what} is wrong at [{place}] (and maybe elsewhere): that entry should hold our {_label(k, wrong)!r} "
+        "(labels have j and i counted from 1, tensor indices from 0)"
     )
 
 

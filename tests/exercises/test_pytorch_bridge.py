@@ -116,7 +116,7 @@ def test_neurons_shifted_by_one(capsys):
                 linear.weight.copy_(linear.weight.roll(1, dims=0))
 
     checks.check_load_into_torch(shifted)
-    out = rejected(capsys, "weight", "wrong at [0, 0]", "counted from 1")
+    out = rejected(capsys, "weight", "wrong at [0, 0]", "should hold our 'L1n1 w1'", "counted from 1")
     assert "0." not in out  # places are indices; no weight's value is shown
 
 
