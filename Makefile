@@ -26,9 +26,11 @@ test: $(READY)  ## every test: unit and property tests, then every notebook re-e
 notebooks: $(READY)  ## re-execute every notebook in place (commit the result)
 	$(BIN)/python tools/execute_notebooks.py notebooks/*.ipynb
 
-images: $(READY)  ## regenerate the pictures in images/ through the command line
+images: $(READY)  ## regenerate the pictures in images/: the command line's, and the two widgets' animations
 	$(BIN)/python -m micrograd_mlp --dataset moons --no-progress --out images
 	$(BIN)/python -m micrograd_mlp --dataset circles --no-progress --out images
+	$(BIN)/python -m micrograd_mlp.stepper images/stepper.gif
+	$(BIN)/python -c "from pathlib import Path; from micrograd_mlp.playground import Experiment; Path('images/playground.gif').write_bytes(Experiment().animation())"
 
 bench: $(READY)  ## the speed and memory benchmark: writes benchmarks/RESULTS.md and images/benchmark.png
 	$(BIN)/python -m pip install --quiet -e ".[bench]"

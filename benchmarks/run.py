@@ -1,6 +1,7 @@
 """`make bench`: this engine against micrograd 0.1.0, the pure-Python floor and numpy.
 
 Prints a table, checks the targets, and writes benchmarks/RESULTS.md and images/benchmark.png.
+Also measures the two widgets (benchmarks/playground.py and benchmarks/stepper.py print their own lines).
 Every number comes from this one run on this machine; ratios compare runs taken in alternation.
 """
 
@@ -22,6 +23,8 @@ try:
 except ImportError:
     sys.exit("micrograd 0.1.0 (the peer we measure against) is missing: pip install -e '.[bench]' (make bench does it)")
 
+import playground as playground_bench  # noqa: E402  (benchmarks/playground.py, beside this file)
+import stepper as stepper_bench  # noqa: E402  (benchmarks/stepper.py)
 from micrograd_mlp import MLP, fit, no_grad, plots  # noqa: E402
 from micrograd_mlp import benchmark as bm  # noqa: E402
 from micrograd_mlp.engine import Value, gc_paused  # noqa: E402
@@ -176,6 +179,8 @@ def main():
     chain_paused = bm.time_chain(pause_gc=True)
     chain_default = bm.time_chain(pause_gc=False)
     mesh_numpy, mesh_scalar, mesh_micrograd = mesh_times(X, y)
+    playground_steps, playground_redraws = playground_bench.measure()
+    stepper_ms = stepper_bench.measure()
 
     med = {name: s["median"] for name, s in steps.items()}
     speedup = med["micrograd 0.1.0"] / med["ours, fast path"]
@@ -187,6 +192,9 @@ def main():
         ("memory per graph node (plain graph)", f"{memory['ours, plain graph'][0]:.0f} bytes", "≤ 200 bytes", memory["ours, plain graph"][0] <= 200),
         ("1,000,000-operation chain, build + backward", fmt(chain_paused), "≤ 2 s", chain_paused <= 2),
         (f"{MESH}×{MESH} decision-boundary evaluation", fmt(mesh_numpy), "≤ 0.5 s", mesh_numpy <= 0.5),
+        ("playground at its defaults, training while it redraws", f"{playground_steps:.0f} steps/s, {playground_redraws:.1f} redraws/s",
+         "≥ 40 steps/s, ≥ 8 redraws/s", playground_steps >= 40 and playground_redraws >= 8),
+        ("backward stepper, a graph of 50 values", f"{stepper_ms:.0f} ms per step", "≤ 100 ms", stepper_ms <= 100),
     ]
     report = render(started, steps, first_loss, training_100, memory, chain_paused, chain_default,
                     (mesh_numpy, mesh_scalar, mesh_micrograd), targets)
