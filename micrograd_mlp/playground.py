@@ -191,8 +191,7 @@ class Experiment:
     def __init__(self, settings=None, **changes):
         from sklearn.model_selection import train_test_split  # imported on first use: scikit-learn is slow to import
 
-        self.settings = replace(settings or Settings(), **changes) if changes else settings or Settings()
-        s = self.settings
+        self.settings = s = replace(settings or Settings(), **changes)  # replace() checks the changed values too
         X, y = load_dataset(s.dataset, n_samples=s.n_samples, noise=s.noise, seed=s.seed)
         # stratified, so that both classes are in the training and in the test points in their proportions
         self.X_train, self.X_test, self.y_train, self.y_test = train_test_split(
