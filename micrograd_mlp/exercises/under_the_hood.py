@@ -89,14 +89,31 @@ def check_fused_local_grads(answer):
         )
 
 
+def _exercise_3_model():
+    """Exercise 3's network: the demo model after one training step (a fresh model's biases are all 0)."""
+    model = benchmark.demo_model()
+    X, y = benchmark.demo_problem()
+    benchmark.engine_step(model, X, y)
+    return model
+
+
 @exercise("scores with numpy")
 def check_numpy_scores(answer):
-    """``answer``: the demo model's scores (``bm.demo_model()``) on the first five moons points, to 6 decimals."""
+    """``answer``: exercise 3's model's scores on the first five moons points, to 6 decimals."""
     values = _numbers(answer, 5, "the scores of the five points")
+    if any(isinstance(value, (list, tuple)) for value in values):
+        raise Mistake("each score should be one number, not a row: scores[:, 0].tolist() gives a flat list")
     X, _ = benchmark.demo_problem()
-    model = benchmark.demo_model()
+    model = _exercise_3_model()
     with no_grad():
         expected = [model(x).data for x in X[:5]]
+    no_biases = X[:5]
+    for k, layer in enumerate(model.layers):  # the same forward pass with every + b left out
+        no_biases = [
+            [sum(w.data * a for w, a in zip(neuron.w, point)) for neuron in layer.neurons] for point in no_biases
+        ]
+        if k < len(model.layers) - 1:
+            no_biases = [[max(z, 0.0) for z in point] for point in no_biases]
     for i, (value, right) in enumerate(zip(values, expected)):
         expect_close(
             value,
@@ -106,6 +123,7 @@ def check_numpy_scores(answer):
             mistakes={
                 max(right, 0.0): f"the score of point {i + 1} came out as 0 where it is negative: "
                 "the last layer has no ReLU",
+                no_biases[i][0]: f"the score of point {i + 1} misses the biases: add b after each product",
             },
             hint="A = np.maximum(A @ W.T + b, 0.0) for the two hidden layers, then A @ W.T + b for the last one",
         )

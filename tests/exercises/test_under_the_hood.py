@@ -93,12 +93,20 @@ def test_fused_local_grads_mistakes(capsys):
 # --- exercise 3: scores with numpy -------------------------------------------------------
 
 
-def numpy_scores(relu_on_last=False):
+def stepped_model():
+    """The notebook's model for exercise 3: the demo model after one training step, so its biases are not 0."""
+    X, y = bm.demo_problem()
+    model = bm.demo_model()
+    bm.engine_step(model, X, y)
+    return model
+
+
+def numpy_scores(relu_on_last=False, biases=True):
     X, _ = bm.demo_problem()
     A = np.array(X[:5])
-    layers = bm.numpy_weights(bm.demo_model())
+    layers = bm.numpy_weights(stepped_model())
     for k, (W, b) in enumerate(layers):
-        Z = A @ W.T + b
+        Z = A @ W.T + (b if biases else 0.0)
         A = np.maximum(Z, 0.0) if relu_on_last or k < len(layers) - 1 else Z
     return A[:, 0].tolist()
 
@@ -117,6 +125,18 @@ def test_numpy_scores_relu_on_the_last_layer(capsys):
     rejected(verdict(capsys), "no ReLU")
 
 
+def test_numpy_scores_without_the_biases(capsys):
+    assert any(b.any() for _, b in bm.numpy_weights(stepped_model()))  # the step moved the biases off 0
+    checks.check_numpy_scores(numpy_scores(biases=False))
+    rejected(verdict(capsys), "misses the biases")
+
+
+def test_numpy_scores_as_rows_of_one(capsys):
+    checks.check_numpy_scores([[score] for score in numpy_scores()])
+    out = rejected(verdict(capsys), "one number", "scores[:, 0].tolist()")
+    assert f"{numpy_scores()[0]:.3f}" not in out
+
+
 def test_numpy_scores_other_mistakes_never_show_the_score(capsys):
     scores = numpy_scores()
     checks.check_numpy_scores([s + 0.01 for s in scores])
@@ -128,7 +148,7 @@ def test_numpy_scores_other_mistakes_never_show_the_score(capsys):
 
 def test_numpy_scores_compare_with_the_engine():
     X, _ = bm.demo_problem()
-    model = bm.demo_model()
+    model = stepped_model()
     with no_grad():
         engine = [model(x).data for x in X[:5]]
     assert np.allclose(numpy_scores(), engine, atol=1e-12)
