@@ -202,8 +202,13 @@ def _depth_of_this_call():
 
 
 def _validate(order, root, graph, case):
-    if isinstance(order, (str, bytes, dict)) or not hasattr(order, "__iter__"):
-        raise Mistake(f"on {case}: your function should return a list of values, but it returned {type(order).__name__}")
+    if isinstance(order, (set, frozenset)):
+        raise Mistake(f"on {case}: your function returned a {type(order).__name__}, which has no order: return the list `order`")
+    if not isinstance(order, (list, tuple)):
+        raise Mistake(
+            f"on {case}: your function should return a list of values (backward() walks it from the end with "
+            f"reversed()), but it returned {type(order).__name__}"
+        )
     order = list(order)
     position = {}
     for index, value in enumerate(order):
@@ -382,6 +387,13 @@ def check_gradients(gradients):
             raise Mistake(
                 f"on {case}: your function changed the .grad of {touched.label or 'a value'!r}: return the gradients "
                 "in the dictionary and leave .grad alone (so no backward())"
+            )
+        in_graph = {id(node) for node in order}
+        stranger = next((key for key in result if id(key) not in in_graph), None)
+        if stranger is not None:
+            raise Mistake(
+                f"on {case}: your dictionary has the key {stranger!r}, which is not one of the graph's values: "
+                "use the Values themselves as keys, not their labels or data"
             )
         missing = [node for node in order if node not in result]
         if output in missing:

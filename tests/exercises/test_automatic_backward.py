@@ -145,9 +145,17 @@ def test_topological_order_right(capsys):
     assert verdict(capsys) == "[✓] topological order: correct!"
 
 
-def test_a_generator_counts_as_an_order(capsys):
-    check_topological_order(lambda root: iter(iterative(root)))
+def test_a_tuple_counts_as_an_order(capsys):
+    check_topological_order(lambda root: tuple(iterative(root)))
     assert verdict(capsys).startswith("[✓]")
+
+
+def test_a_generator_or_a_set_is_refused(capsys):
+    # backward() walks the order twice and from the end (reversed()): a generator cannot, a set has no order
+    check_topological_order(lambda root: iter(iterative(root)))
+    assert_rejected(verdict(capsys), "should return a list", "reversed()", "list_iterator")
+    check_topological_order(lambda root: set(iterative(root)))
+    assert_rejected(verdict(capsys), "returned a set, which has no order")
 
 
 @pytest.mark.parametrize(
@@ -263,6 +271,8 @@ def test_gradients_right(capsys):
         (with_backward, ["changed the .grad", "no backward()"]),
         (swapped_locals, ["the gradient of", "is wrong", "local derivative that belongs to this child"]),
         (leaves_only, ["the output itself is missing"]),
+        (lambda output: {node.label: grad for node, grad in gradients(output).items()},
+         ["your dictionary has the key", "not one of the graph's values", "not their labels"]),
         (lambda output: [1.0], ["should return a dictionary"]),
         (lambda output: {node: "1" for node in output.topological_order()}, ["should be a number"]),
     ],
