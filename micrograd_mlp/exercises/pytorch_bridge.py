@@ -39,7 +39,7 @@ def check_load_into_torch(load_into_torch):
         before = MLP(model.nin, sizes, activation=activation, seed=rng.randrange(1000))
         network = torch_mlp(before)  # the right shape, holding other weights
         old = [(linear.weight.detach().clone(), linear.bias.detach().clone()) for linear in _linears(network, torch)]
-        call(load_into_torch, model.state_dict(), network, case=where)
+        _copy(load_into_torch, model.state_dict(), network, where)
         linears = _linears(network, torch)
         if len(linears) != len(model.layers):
             raise Mistake(
@@ -59,6 +59,22 @@ def check_load_into_torch(load_into_torch):
                 f"the parameters of {where} are right, but the torch model's outputs differ from ours: "
                 "change only the numbers in its layers, not the layers themselves"
             )
+
+
+def _copy(load_into_torch, state, network, where):
+    """The student's copy; the two crashes a first attempt meets most often get a hint on what to change."""
+    try:
+        call(load_into_torch, state, network, case=where)
+    except Mistake as mistake:
+        message = str(mistake).rstrip(".")
+        if "requires grad" in message:
+            raise Mistake(f"{message}. To change a parameter in place, copy inside with torch.no_grad():") from None
+        if "KeyError" in message:
+            raise Mistake(
+                f"{message}. Our labels read 'L{{k}}n{{j}} w{{i}}' (layer k, neuron j, input i) and 'L{{k}}n{{j}} b', "
+                "all counted from 1: print(list(state)[:5]) to see some"
+            ) from None
+        raise
 
 
 def _linears(network, torch):

@@ -145,3 +145,22 @@ def test_layers_replaced_instead_of_filled(capsys):
 
     checks.check_load_into_torch(replaced)
     rejected(capsys, "outputs differ")
+
+
+def test_a_copy_outside_no_grad_is_told_to_use_it(capsys):
+    def outside_no_grad(state, network):
+        for k, linear in enumerate(linears(network), start=1):
+            linear.weight[0, 0] = state[f"L{k}n1 w1"]
+
+    checks.check_load_into_torch(outside_no_grad)
+    rejected(capsys, "RuntimeError", "with torch.no_grad():")
+
+
+def test_labels_counted_from_0_are_told_they_count_from_1(capsys):
+    def from_zero(state, network):
+        with torch.no_grad():
+            for k, linear in enumerate(linears(network)):
+                linear.bias[0] = state[f"L{k}n0 b"]
+
+    checks.check_load_into_torch(from_zero)
+    rejected(capsys, "KeyError", "counted from 1")
