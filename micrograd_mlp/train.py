@@ -187,7 +187,10 @@ def fit(
     The arguments are those of ``Trainer``, except the default learning rate: for SGD,
     1.0 − 0.9·step/steps (from 1.0 down towards 0.1), as in micrograd's demo; for Adam, 0.01.
     log_every: also print a line every k steps (0: never).
-    on_step: called as ``on_step(step, model, history)`` after each update.
+    on_step: called as ``on_step(step, model, history)`` after each update. Note that the step's
+    entries in ``history`` (``val_loss`` included) were measured before that update, with the weights
+    the step started from: to keep the weights of the best validation step (early stopping), copy
+    ``model.state_dict()`` before each step, with ``Trainer``, as notebook 11 does.
     """
     if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 1:
         raise ValueError(f"steps must be a whole number of at least 1, got {steps!r}")
