@@ -115,12 +115,12 @@ def _answer(best_step, history, case):
 
 def _right(history):
     lowest = min(history.val_loss)
-    return history.val_loss.index(lowest) + 1  # val_loss[0] is the test loss after step 1
+    return history.val_loss.index(lowest) + 1  # val_loss[0] is the test loss measured at step 1
 
 
 @exercise("the step to stop at")
 def check_best_step(best_step):
-    """The number of steps after which the test loss was lowest (the earliest, on a tie)."""
+    """The step, counted from 1 as the curves do, at which the test loss was lowest (the earliest, on a tie)."""
     rng = random.Random(2026)
     histories = [(_hidden_history(rng, steps), f"a hidden history of {steps} steps") for steps in (37, 80, 150)]
     histories.append((_tied_history(), "a history whose lowest test loss is reached twice"))
@@ -131,7 +131,7 @@ def check_best_step(best_step):
             continue
         if answer == right - 1:
             raise Mistake(
-                f"on {case} you are off by one: val_loss[0] is the test loss after step 1, so index i is after step i + 1"
+                f"on {case} you are off by one: val_loss[0] is the test loss at step 1, so index i is step i + 1"
             )
         if answer in (len(history.loss), history.loss.index(min(history.loss)) + 1):
             raise Mistake(
