@@ -40,7 +40,7 @@ from .nn import MLP
 from .plots import CLASS_COLORS, predict
 from .train import Trainer, TrainingDiverged
 
-__all__ = ["Settings", "Experiment", "Playground", "edge_style", "parse_hidden", "parse_batch_size"]
+__all__ = ["Settings", "Experiment", "Dashboard", "Playground", "edge_style", "parse_hidden", "parse_batch_size"]
 
 DATASETS = ("moons", "circles", "xor", "spirals")
 ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear")
