@@ -4,13 +4,15 @@ Pick a dataset, a network and the training settings; press play and watch the
 decision boundary move, the training and test curves grow and the weights of
 the network change colour and thickness, step by step.
 
-It is built in three layers, so that everything but the buttons can be tested
+It is built in layers, so that everything but the buttons can be tested
 and used without a browser:
 
 ``Settings``    the controls' values, checked: a bad value raises ValueError saying what to change.
 ``Experiment``  settings → the data split into training and test points, the MLP and its ``Trainer``;
                 ``step(n)`` trains, ``frame()`` draws the current state as PNG bytes, ``animation()``
                 a short run as an animated GIF.
+``Dashboard``   the picture of an Experiment: boundary and points, network, curves (one matplotlib
+                figure, redrawn by blitting only what moves).
 ``Playground``  the ipywidgets controls and buttons around an Experiment; play trains in a
                 background thread, several steps between redraws, so the kernel stays responsive.
 
