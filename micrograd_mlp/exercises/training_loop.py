@@ -8,8 +8,10 @@ learning_rate, alpha)`` on hidden data and hidden networks and compares the
 losses it returns, and the weights it leaves, with ``fit`` called with the same
 settings. When they differ it says which usual slip it is: gradients never
 reset, zeroed between ``backward()`` and the update, a step uphill, the L2
-penalty left out (of the training or of the losses returned), the learning
-rate of the wrong step, or the loss recorded after the update.
+penalty left out (of the training or of the losses returned) or added as a
+plain number, the learning rate of the wrong step or used as a number, or the
+loss recorded after the update. A function that forgets its ``return`` is told
+so (an untouched stub is "not answered yet").
 """
 
 import math
@@ -22,6 +24,7 @@ from ..nn import MLP
 from ..optim import linear_decay
 from ..train import fit
 from . import Mistake, NotAnswered, as_number, call, exercise, expect_exact
+from ._stubs import returned
 
 __all__ = ["check_mean_squared_error", "check_mse_gradient", "check_best_constant", "check_smallest_constant_loss",
            "check_training_loop"]
@@ -82,8 +85,9 @@ def check_mean_squared_error(mean_squared_error):
     if not callable(mean_squared_error):
         raise Mistake(f"mean_squared_error should be a function, but it is {type(mean_squared_error).__name__}")
     for case, predictions, targets in _batches(seed=707):
-        result = as_number(call(mean_squared_error, list(predictions), list(targets), case=f"a case with {case}"),
-                           f"your result for {case}")
+        result = returned(mean_squared_error, call(mean_squared_error, list(predictions), list(targets),
+                                                   case=f"a case with {case}"), "the mean squared error", f"a case with {case}")
+        result = as_number(result, f"your result for {case}")
         expected = mse([Value(p) for p in predictions], targets).data
         if _close(result, expected):
             continue
@@ -100,6 +104,8 @@ def _gradient_slips(predictions, targets):
     n = len(predictions)
     errors = [p - y for p, y in zip(predictions, targets)]
     slips = [
+        (list(predictions), "those are the predictions themselves (the data of your Values?): after backward(), "
+                            "each derivative is in a Value's .grad"),
         ([e / n for e in errors], "each derivative is missing the factor 2 that comes down from the square"),
         ([2 * e for e in errors], "each derivative is missing the factor 1/n of the mean"),
         ([-2 * e / n for e in errors], "the signs are flipped: the derivative of (ŷ − y)² with respect to ŷ is 2(ŷ − y)"),
@@ -116,8 +122,9 @@ def check_mse_gradient(mse_gradient):
     if not callable(mse_gradient):
         raise Mistake(f"mse_gradient should be a function, but it is {type(mse_gradient).__name__}")
     for case, predictions, targets in _batches(seed=708):
-        result = _numbers(call(mse_gradient, list(predictions), list(targets), case=f"a case with {case}"),
-                          len(predictions), f"your list for {case}")
+        result = returned(mse_gradient, call(mse_gradient, list(predictions), list(targets), case=f"a case with {case}"),
+                          "the list of derivatives", f"a case with {case}")
+        result = _numbers(result, len(predictions), f"your list for {case}")
         values = [Value(p) for p in predictions]
         mse(values, targets).backward()
         if _all_close(result, [v.grad for v in values]):
@@ -182,6 +189,12 @@ class _RecordingSchedule:
         self.asked.append(k)
         return self.schedule(k)
 
+    def _used_as_a_number(self, *_):
+        raise Mistake("learning_rate is a function of the step number, not a number: call learning_rate(k) to get "
+                      "the rate of step k")
+
+    __mul__ = __rmul__ = __neg__ = __float__ = _used_as_a_number
+
 
 class _Case:
     """A hidden training problem: points, ±1 labels, a network, and fit's settings."""
@@ -206,13 +219,21 @@ _CASES = [
 ]
 
 
-def _reference(case, zero_grad=True, descend=True, penalty=True, lr_step=lambda k: k):
-    """fit's loop written out, with one slip switched on: the totals, the data losses and the final weights."""
+def _reference(case, zero_grad=True, descend=True, penalty="Value", lr_step=lambda k: k):
+    """fit's loop written out, with one slip switched on: the totals, the data losses and the final weights.
+
+    ``penalty`` is "Value" (right), None (left out) or "number" (added as a plain float: no gradient).
+    """
     model = case.model()
     totals, data_losses = [], []
     for k in range(case.steps):
         data_loss = mse([model(x) for x in case.xs], case.ys)
-        total = data_loss + l2_penalty(model.parameters(), case.alpha) if penalty and case.alpha else data_loss
+        if penalty == "Value" and case.alpha:
+            total = data_loss + l2_penalty(model.parameters(), case.alpha)
+        elif penalty == "number":
+            total = data_loss + case.alpha * sum(p.data**2 for p in model.parameters())
+        else:
+            total = data_loss
         if zero_grad:
             model.zero_grad()
         total.backward()
@@ -252,14 +273,17 @@ def _diagnose(case, losses, weights, start_weights, asked):
         (dict(zero_grad=False), "your loop never resets the gradients, so each update uses the sum of all "
                                 "gradients so far: zero them at every step, before backward()"),
         (dict(descend=False), "your steps go uphill: subtract learning_rate(k) times the gradient, do not add it"),
-        (dict(penalty=False), "your loop leaves out the L2 penalty: add l2_penalty(model.parameters(), alpha) to "
-                              "the loss before backward()"),
+        (dict(penalty=None), "your loop leaves out the L2 penalty: add l2_penalty(model.parameters(), alpha) to "
+                             "the loss before backward()"),
+        (dict(penalty="number"), "your penalty is in the loss, but as a plain number (from p.data), so backward() "
+                                 "gives it no gradient: build it from the parameter Values, e.g. with l2_penalty"),
     ]
     for options, meaning in slips:
         if _all_close(losses, _reference(case, **options)[0]):
             raise Mistake(f"{where}: {meaning}")
     first = next(k for k, (a, b) in enumerate(zip(losses, totals)) if not _close(a, b))
-    raise Mistake(f"{where}: your losses agree with fit's up to step {first - 1} and differ from step {first} on"
+    raise Mistake(f"{where}: your losses agree with fit's up to step {first - 1} and differ from step {first} on, "
+                  "so the loss is right and the update is not: look at the gradient you follow and the rate you use"
                   if first else f"{where}: your loss at step 0 already differs from fit's: the loss is mse of the "
                   "predictions plus the L2 penalty")
 
@@ -278,6 +302,7 @@ def check_training_loop(fit_by_hand):
         schedule = _RecordingSchedule(case.schedule)
         result = call(fit_by_hand, model, [list(x) for x in case.xs], list(case.ys), case.steps, schedule, case.alpha,
                       case=case.name)
+        result = returned(fit_by_hand, result, "the list of losses, one per step", case.name)
         losses = _numbers(result, case.steps, f"the list of losses returned on {case.name}", per="step")
         weights = [p.data for p in model.parameters()]
         if _all_close(losses, expected.loss) and _all_close(weights, [p.data for p in fitted.parameters()]):

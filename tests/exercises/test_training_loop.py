@@ -6,6 +6,7 @@ import re
 import pytest
 
 from micrograd_mlp.data import toy
+from micrograd_mlp.engine import Value
 from micrograd_mlp.exercises import training_loop as checks
 from micrograd_mlp.losses import l2_penalty, mse
 
@@ -191,3 +192,64 @@ def test_training_loop_stub_and_crash(capsys):
 
     checks.check_training_loop(crash)
     assert_rejected(capsys, "IndexError on a hidden network")
+
+
+def test_a_function_that_forgets_return_is_told_so(capsys):
+    def mse_without_return(predictions, targets):
+        squared_errors = [(p - y) ** 2 for p, y in zip(predictions, targets)]
+        sum(squared_errors) / len(squared_errors)
+
+    def gradient_without_return(predictions, targets):
+        [2 / len(predictions) * (p - y) for p, y in zip(predictions, targets)]
+
+    def loop_without_return(model, xs, ys, steps, learning_rate, alpha):
+        make_train()(model, xs, ys, steps, learning_rate, alpha)
+
+    for check, function in [(checks.check_mean_squared_error, mse_without_return),
+                             (checks.check_mse_gradient, gradient_without_return),
+                             (checks.check_training_loop, loop_without_return)]:
+        check(function)
+        assert_rejected(capsys, "returned None", "`return` missing")
+
+
+def test_mse_gradient_that_returns_the_predictions_is_pointed_to_grad(capsys):
+    def values_instead_of_gradients(predictions, targets):
+        values = [Value(p) for p in predictions]
+        mse(values, targets).backward()
+        return values  # their .data, the predictions, not their .grad
+
+    checks.check_mse_gradient(values_instead_of_gradients)
+    assert_rejected(capsys, "the predictions themselves", ".grad")
+
+
+def test_training_loop_with_learning_rate_used_as_a_number(capsys):
+    def rate_as_number(model, xs, ys, steps, learning_rate, alpha):
+        losses = []
+        for _ in range(steps):
+            loss = mse([model(x) for x in xs], ys) + l2_penalty(model.parameters(), alpha)
+            model.zero_grad()
+            loss.backward()
+            for p in model.parameters():
+                p.data -= learning_rate * p.grad  # section 6's number, but here learning_rate is a function
+            losses.append(loss.data)
+        return losses
+
+    checks.check_training_loop(rate_as_number)
+    out = assert_rejected(capsys, "learning_rate is a function", "learning_rate(k)")
+    assert "_RecordingSchedule" not in out
+
+
+def test_training_loop_with_the_penalty_as_a_plain_number(capsys):
+    def penalty_from_data(model, xs, ys, steps, learning_rate, alpha):
+        losses = []
+        for k in range(steps):
+            loss = mse([model(x) for x in xs], ys) + alpha * sum(p.data**2 for p in model.parameters())
+            model.zero_grad()
+            loss.backward()
+            for p in model.parameters():
+                p.data -= learning_rate(k) * p.grad
+            losses.append(loss.data)
+        return losses
+
+    checks.check_training_loop(penalty_from_data)
+    assert_rejected(capsys, "on a hidden network", "plain number", "no gradient")
