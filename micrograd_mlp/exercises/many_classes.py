@@ -6,7 +6,7 @@ batches the notebook has not shown (random logits from a fixed seed, then
 logits of ±1000) and compares its value and its gradients with the package's
 ``losses.cross_entropy``. When the value is wrong it recognises the typical
 mistakes by computing them too: the wrong sign, a sum where the mean belongs,
-the largest logit subtracted and not added back, another class's logit.
+the first example's loss alone, the largest logit subtracted and not added back, another class's logit.
 """
 
 import math
@@ -70,6 +70,9 @@ def _typical_mistakes(logits, labels):
     ]
     if n > 1:
         mistakes.append((sum(right), "your loss is the sum over the batch: divide by the number of examples to get the mean"))
+        mistakes.append(
+            (right[0], "your loss is that of the first example only: loop over every example (zip(logits, labels)) and take the mean")
+        )
     wrong_class = "you took the logit of another class: the true class of example i is labels[i], so its logit is logits[i][labels[i]]"
     for shift in range(1, k):
         mistakes.append((_mean([_log_sum_exp(row) - row[(y + shift) % k] for row, y in zip(logits, labels)]), wrong_class))

@@ -75,6 +75,10 @@ def summed(logits, labels):
     return Value.sum(log_sum_exp(row) - row[y] for row, y in zip(logits, labels))
 
 
+def first_example_only(logits, labels):
+    return log_sum_exp(logits[0]) - logits[0][labels[0]]
+
+
 def max_not_added_back(logits, labels):
     terms = []
     for row, y in zip(logits, labels):
@@ -118,6 +122,7 @@ def float_labels_as_indices(logits, labels):
         (log_of_the_probability, "your code took the log of 0 at logits of ±1000"),
         (wrong_sign, "your loss has the wrong sign"),
         (summed, "your loss is the sum over the batch: divide by the number of examples to get the mean"),
+        (first_example_only, "your loss is that of the first example only: loop over every example"),
         (max_not_added_back, "after subtracting the largest logit m inside the exp, add it back"),
         (next_class, "you took the logit of another class"),
         (largest_logit, "you took the logit of another class: the true class of example i is labels[i], so its logit is logits[i][labels[i]] (not the largest logit)"),
@@ -136,7 +141,7 @@ def test_each_typical_mistake_is_named(loss_fn, message, capsys):
     assert message in out
 
 
-@pytest.mark.parametrize("loss_fn", [wrong_sign, summed, max_not_added_back, next_class, squared_error])
+@pytest.mark.parametrize("loss_fn", [wrong_sign, summed, first_example_only, max_not_added_back, next_class, squared_error])
 def test_no_message_shows_the_expected_loss(loss_fn, capsys):
     check_softmax_cross_entropy(loss_fn)
     out = verdict(capsys)
