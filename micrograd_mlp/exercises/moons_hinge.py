@@ -7,7 +7,9 @@ parameter, with the package's ``hinge`` plus ``l2_penalty``. When it is wrong
 it names the slip: a sum instead of a mean, the labels or the 1 left out of the
 margin, no max(0, ·), a penalty that is missing, unsquared, without alpha or
 divided by n, or a graph cut by a Python ``max`` or ``.data`` so that no
-gradient arrives. The other checks take the numbers the exercises ask for.
+gradient arrives; a Python ``max``, which cannot compare Values, is told to
+use ``.relu()``, and a function that forgets its ``return`` is told so. The
+other checks take the numbers the exercises ask for.
 """
 
 import math
@@ -16,6 +18,7 @@ import random
 from ..engine import Value
 from ..losses import hinge, l2_penalty
 from . import Mistake, NotAnswered, as_number, call, exercise, expect_close
+from ._stubs import returned
 
 __all__ = ["check_hinge_by_hand", "check_hinge_gradients", "check_hinge_with_l2", "check_smallest_margin"]
 
@@ -59,10 +62,14 @@ def check_hinge_gradients(answer):
     scores = [Value(s) for s in _SCORES]
     hinge(scores, list(_LABELS)).backward()
     n = len(scores)
+    pulling = sum(1 for s, y in zip(scores, _LABELS) if y * s.data < 1.0)
     for i, (entry, s, y) in enumerate(zip(answer, scores, _LABELS), start=1):
         if y * s.data < 1.0:  # the point pulls: its term is 1 − y·s, with slope −y, times the 1/n of the mean
             mistakes = {-s.grad: f"∂L/∂s{i}: the sign is flipped: the slope of 1 − y·s in s is −y",
                         -y: f"∂L/∂s{i}: the 1/n of the mean is missing"}
+            if pulling < n:
+                mistakes[-y / pulling] = (f"∂L/∂s{i}: the mean divides by all n points, also those beyond the margin, "
+                                          "not by the number of points that pull")
         else:
             flat = f"∂L/∂s{i}: this point's margin is at least 1, so its hinge term is flat there and its gradient is 0"
             mistakes = {-y / n: flat, -y: flat}
@@ -107,6 +114,10 @@ def _value_slips(scores, labels, parameters, alpha):
         (data + alpha * sum(abs(p) for p in parameters), "the penalty adds |p|; L2 adds the squares p²"),
         (data + alpha * sum(parameters), "the penalty adds the parameters themselves; L2 adds their squares p²"),
         (data + penalty / n, "the penalty is divided by n: it is a sum over the parameters, not part of the mean"),
+        (data + penalty / len(parameters), "the penalty is divided by the number of parameters: L2 is alpha times "
+                                           "their sum of squares, not the mean"),
+        (_mean(max(0.0, m - 1.0) for m in margins) + penalty, "inside the max the order is flipped: a point costs "
+                                                              "max(0, 1 − y·s), positive when its margin is below 1"),
         (data + 2 * penalty, "the penalty is twice too large: alpha·Σp², with no factor 2 (the 2 appears in its gradient)"),
         (data + penalty / 2, "the penalty is half too small: alpha·Σp², with no ½"),
     ]
@@ -126,9 +137,14 @@ def check_hinge_with_l2(hinge_with_l2):
         expected.backward()
 
         score_values, parameter_values = [Value(s) for s in scores], [Value(p) for p in parameters]
-        result = call(hinge_with_l2, score_values, list(labels), parameter_values, alpha, case=case)
-        if result is None:
-            raise NotAnswered
+        try:
+            result = call(hinge_with_l2, score_values, list(labels), parameter_values, alpha, case=case)
+        except Mistake as mistake:
+            if "not supported between instances of 'Value'" in str(mistake):
+                raise Mistake(f"on {case}: Values cannot be compared with < or >, so Python's max() does not work "
+                              "on them: write max(0, ·) with .relu()") from None
+            raise
+        result = returned(hinge_with_l2, result, "the loss, as one Value", case)
         value = as_number(result, f"your loss on {case}")
         if not math.isclose(value, expected.data, rel_tol=1e-9, abs_tol=1e-12):
             for wrong, meaning in _value_slips(scores, labels, parameters, alpha):
@@ -163,13 +179,16 @@ def check_smallest_margin(answer, model, X, labels):
     """min over the training points of y·s(x), for the notebook's trained ``model``, to 4 decimals."""
     scores = [model(x).data for x in X]
     margins = [y * s for s, y in zip(scores, labels)]
+    mistakes = {
+        max(margins): "that is the largest margin; the question asks for the smallest",
+        min((1.0 if y > 0 else 0.0) * s for s, y in zip(scores, labels)):
+            "with labels 0/1 every class-0 point gets a margin of 0: use the labels ±1 (y_pm)",
+        min(scores): "that is the smallest score: multiply each score by its label ±1 first",  # wins if they coincide
+    }
     expect_close(
         answer,
         min(margins),
         decimals=4,
-        mistakes={
-            min(scores): "that is the smallest score: multiply each score by its label ±1 first",
-            max(margins): "that is the largest margin; the question asks for the smallest",
-        },
+        mistakes=mistakes,
         hint="a margin is label × score, y·s(x), for one training point; take the smallest over all of them",
     )

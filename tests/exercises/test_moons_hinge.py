@@ -68,7 +68,8 @@ def test_hinge_gradients(capsys):
         ([0.0, 1.0, 1.0], "∂L/∂s2: the 1/n of the mean is missing"),
         ([-1 / 3, 1 / 3, 1 / 3], "∂L/∂s1: this point's margin is at least 1"),
         ([0.0, 1 / 3], "a list of three numbers"),
-        ([0.0, 0.5, 1 / 3], "∂L/∂s2 is not right to 4 decimals"),
+        ([0.0, 0.5, 0.5], "∂L/∂s2: the mean divides by all n points"),
+        ([0.0, 0.25, 1 / 3], "∂L/∂s2 is not right to 4 decimals"),
     ]:
         checks.check_hinge_gradients(wrong)
         assert not mentions(assert_rejected(capsys, fragment), 1 / 3)
@@ -112,6 +113,8 @@ SLIPS = [
     (lambda s, y, p, a: hinge(s, y) + penalty(p, a) / len(s), "divided by n"),
     (lambda s, y, p, a: hinge(s, y) + 2 * penalty(p, a), "twice too large"),
     (lambda s, y, p, a: hinge(s, y) + penalty(p, a) / 2, "half too small"),
+    (lambda s, y, p, a: hinge(s, y) + penalty(p, a) / len(p), "divided by the number of parameters"),
+    (lambda s, y, p, a: mean((yi * si - 1).relu() for si, yi in zip(s, y)) + penalty(p, a), "order is flipped"),
     (lambda s, y, p, a: hinge(s, y).data + penalty(p, a).data, "returned a plain float"),
     (lambda s, y, p, a: mean(Value(max(0.0, 1 - yi * si.data)) for si, yi in zip(s, y)) + penalty(p, a),
      "no gradient reaches the scores"),
@@ -134,7 +137,15 @@ def test_hinge_with_l2_stub_and_crash(capsys):
     checks.check_hinge_with_l2(stub)
     assert verdict(capsys).startswith("[ ] hinge loss with L2: not answered yet")
     checks.check_hinge_with_l2(lambda s, y, p, a: sum(max(0, 1 - yi * si) for si, yi in zip(s, y)))
-    assert_rejected(capsys, "TypeError on a batch of")
+    assert_rejected(capsys, "on a batch of", "Python's max() does not work", ".relu()")
+    checks.check_hinge_with_l2(lambda s, y, p, a: hinge(s, y) + penalty(p, a) + 1 / 0)
+    assert_rejected(capsys, "ZeroDivisionError on a batch of")
+
+    def without_return(scores, labels, parameters, alpha):
+        right(scores, labels, parameters, alpha)
+
+    checks.check_hinge_with_l2(without_return)
+    assert_rejected(capsys, "on a batch of", "returned None", "`return` missing")
 
 
 # --- exercise 4: the smallest margin ------------------------------------------------------------
@@ -151,3 +162,7 @@ def test_smallest_margin(capsys):
     assert not mentions(assert_rejected(capsys, "multiply each score by its label"), min(margins))
     checks.check_smallest_margin(max(margins), model, X, y_pm)
     assert not mentions(assert_rejected(capsys, "largest margin"), min(margins))
+    model = MLP(2, [4, 1], activation="relu", seed=5)  # its smallest score is not the smallest margin with 0/1 labels
+    margins = [label * model(x).data for x, label in zip(X, y_pm)]
+    checks.check_smallest_margin(min(label * model(x).data for x, label in zip(X, y)), model, X, y_pm)
+    assert not mentions(assert_rejected(capsys, "labels 0/1", "y_pm"), min(margins))
