@@ -135,6 +135,12 @@ def check_softmax_cross_entropy(loss_fn):
         _check_case(loss_fn, case, logits, labels)
 
 
+_TOO_SHORT = (
+    "close, but not right to 3 decimals: your number looks cut off, or rounded to fewer decimals; "
+    "round it to 3 decimals (or give the full value your calculation returns)"
+)
+
+
 @exercise("the loss of a network that knows nothing, for ten classes")
 def check_uninformed_loss(answer):
     """Every class gets probability 1/10, so the loss is −ln(1/10) = ln 10; right to 3 decimals."""
@@ -147,6 +153,9 @@ def check_uninformed_loss(answer):
             1.0 / TEN: "that is the probability each class gets; the loss is minus its natural logarithm",
             math.log(3): "that is the value for three classes, as in the spirals; the question has ten",
             math.log2(TEN): "that is the base-2 logarithm; the cross-entropy uses the natural logarithm ln (math.log)",
+            # the right number written too short: cut off after 3 decimals, or rounded to 2
+            math.floor(math.log(TEN) * 1000) / 1000: _TOO_SHORT,
+            round(math.log(TEN), 2): _TOO_SHORT,
         },
         hint="with K classes and no idea, each class gets probability 1/K, and the loss is −ln of the true class's probability",
     )

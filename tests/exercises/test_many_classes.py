@@ -170,7 +170,8 @@ def test_the_uninformed_loss_right(answer, capsys):
         (math.log(3), "that is the value for three classes"),
         (-math.log(10), "your answer has the right size but the wrong sign"),
         (2.31, "your answer is not right to 3 decimals: with K classes and no idea"),
-        (2.3, "your answer is not right to 3 decimals"),
+        (2.3, "close, but not right to 3 decimals: your number looks cut off, or rounded to fewer decimals"),
+        (math.floor(1000 * math.log(10)) / 1000, "close, but not right to 3 decimals: your number looks cut off"),
     ],
 )
 def test_the_uninformed_loss_wrong(answer, message, capsys):
