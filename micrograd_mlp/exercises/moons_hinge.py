@@ -171,7 +171,7 @@ def _compare_gradients(case, kind, values, expected_values, cut):
                           "build the whole loss from Value operations")
 
 
-# --- exercise 3: the smallest margin of the trained network ---------------------------------------
+# --- exercise 4: the smallest margin of the trained network ---------------------------------------
 
 
 @exercise("smallest margin")
