@@ -5,8 +5,9 @@ notebook never shows, ordinary ones first and then extreme ones (±40, ±800),
 and compares with the package's ``binary_cross_entropy``. When it is wrong it
 says which: a formula that takes the log of 0 or overflows (the textbook one,
 or softplus written as ln(1 + eᶻ)), the max(z, 0) or the −y·z left out or with
-the wrong sign, or the labels swapped. The other checks take the numbers the
-exercises ask for.
+the wrong sign, the labels swapped, e^(+|z|) or e^(−z) where e^(−|z|) belongs; failing
+those, whether the loss is right for one label or one sign of z only, or rounded. The
+other checks take the numbers the exercises ask for.
 """
 
 import math
@@ -54,6 +55,13 @@ def _slips(z, y):
          "softplus(z) is max(z, 0) + ln(1 + e^(−|z|)): the max(z, 0) is missing"),
         (-min(z, 0.0) + math.log1p(math.exp(-abs(z))) - y * z,
          "softplus(z) is max(z, 0) + ln(1 + e^(−|z|)): you have max(−z, 0) in its place"),
+        (_softplus(z) - z, "you subtract z whatever the label: the last term is −y·z, which vanishes for y = 0"),
+        # ln(1 + e^(|z|)) and ln(1 + e^(−z)), written without overflow: softplus(|z|) and softplus(−z)
+        (max(z, 0.0) + _softplus(abs(z)) - y * z,
+         "softplus(z) is max(z, 0) + ln(1 + e^(−|z|)): the power of e must be −|z|, never positive"),
+        (max(z, 0.0) + _softplus(-z) - y * z,
+         "softplus(z) is max(z, 0) + ln(1 + e^(−|z|)): the absolute value in e^(−|z|) is missing, so for z < 0 "
+         "you take e to a positive power"),
     ]
 
 
@@ -90,26 +98,60 @@ def check_stable_bce(stable_bce):
         matching = [(i, meaning) for i, (wrong, meaning) in enumerate(_slips(z, y))
                     if math.isclose(value, wrong, rel_tol=1e-9, abs_tol=1e-12)]
         # Two slips can agree on one case (for z > 0 and y = 0, dropping max(z, 0) equals swapping the labels):
-        # name the one that explains every case.
+        # name the one that explains every case, else say which cases are right, before guessing.
+        explaining = [meaning for i, meaning in matching if _explains_all(stable_bce, i)]
+        if explaining:
+            raise Mistake(f"on {case}: {explaining[0]}")
+        partly = _partly_right(stable_bce)
+        if partly:
+            raise Mistake(f"on {case}: {partly}")
         if matching:
-            meaning = next((meaning for i, meaning in matching if _explains_all(stable_bce, i)), matching[0][1])
-            raise Mistake(f"on {case}: {meaning}")
+            raise Mistake(f"on {case}: {matching[0][1]}")
         if abs(z) >= 40:
             raise Mistake(f"on {case} your loss has lost its precision: the formula works for ordinary logits but not "
                           "for large ones; use softplus(z) − y·z with softplus(z) = max(z, 0) + log1p(exp(−|z|))")
+        if math.isclose(value, expected, abs_tol=1e-3):
+            raise Mistake(f"on {case} your loss is close but not equal: return the loss as computed, without rounding "
+                          "it (the check compares about 9 significant digits)")
         raise Mistake(f"on {case}: that is not −[y·ln σ(z) + (1 − y)·ln(1 − σ(z))]")
 
 
+def _loss_or_none(stable_bce, z, y):
+    try:
+        return float(stable_bce(z, y))
+    except Exception:  # a crash on this case: judged elsewhere
+        return None
+
+
 def _explains_all(stable_bce, slip):
-    """Whether slip number ``slip`` gives what the student's function gives on every case."""
+    """Whether slip number ``slip`` gives what the student's function gives on every case it does not crash on."""
     for z, y in _logits():
-        try:
-            value = float(stable_bce(z, y))
-        except Exception:  # a crash elsewhere: this slip does not explain everything
-            return False
-        if not math.isclose(value, _slips(z, y)[slip][0], rel_tol=1e-9, abs_tol=1e-12):
+        value = _loss_or_none(stable_bce, z, y)
+        if value is not None and not math.isclose(value, _slips(z, y)[slip][0], rel_tol=1e-9, abs_tol=1e-12):
             return False
     return True
+
+
+def _partly_right(stable_bce):
+    """Which half of the ordinary cases the student's loss gets right, when it is exactly one: a label or a sign of z."""
+    right = {}
+    for z, y in _logits():
+        if abs(z) < 40:  # the ordinary logits, where any correct formula works
+            value = _loss_or_none(stable_bce, z, y)
+            right[z, y] = value is not None and math.isclose(value, _bce(z, y), rel_tol=1e-9, abs_tol=1e-12)
+    halves = [
+        (lambda z, y: y == 1.0, "your loss is right for y = 1 but not for y = 0: check how the label enters, "
+                                "the loss is softplus(z) − y·z"),
+        (lambda z, y: y == 0.0, "your loss is right for y = 0 but not for y = 1: check the −y·z term"),
+        (lambda z, y: z >= 0.0, "your loss is right for z ≥ 0 but not for z < 0: check softplus(z) = "
+                                "max(z, 0) + ln(1 + e^(−|z|)), its max and its absolute value"),
+        (lambda z, y: z < 0.0, "your loss is right for z < 0 but not for z ≥ 0: check softplus(z) = "
+                               "max(z, 0) + ln(1 + e^(−|z|)), its max and its absolute value"),
+    ]
+    for in_half, message in halves:
+        if all(ok == in_half(*case) for case, ok in right.items()):
+            return message
+    return None
 
 
 # --- the number exercises -------------------------------------------------------------------------
@@ -145,6 +187,7 @@ def check_probability_at_origin(answer, model):
         mistakes={
             logit: "that is the logit z, the raw output; the probability is σ(z)",
             1.0 - p: "that is the probability of class 0 (the outer ring); the question asks for class 1",
+            100.0 * p: "that is a percentage; give the probability as a number between 0 and 1",
         },
         hint="the probability of class 1 is the sigmoid of the network's output, here at the point (0, 0)",
     )

@@ -65,6 +65,14 @@ def test_stable_bce_right(right, capsys):
         (lambda z, y: softplus(z) - (1 - y) * z, "labels are swapped"),
         (lambda z, y: math.log1p(math.exp(-abs(z))) - y * z, "the max(z, 0) is missing"),
         (lambda z, y: max(-z, 0.0) + math.log1p(math.exp(-abs(z))) - y * z, "max(−z, 0)"),
+        (lambda z, y: softplus(z) - z, "you subtract z whatever the label"),
+        (lambda z, y: max(z, 0.0) + math.log1p(math.exp(abs(z))) - y * z, "must be −|z|, never positive"),
+        (lambda z, y: max(z, 0.0) + math.log1p(math.exp(-z)) - y * z, "absolute value in e^(−|z|) is missing"),
+        (lambda z, y: softplus(z) - y * z if y == 1 else softplus(z) + 0.3, "right for y = 1 but not for y = 0"),
+        (lambda z, y: softplus(z) - y * z if y == 0 else softplus(z) - 0.5 * z, "right for y = 0 but not for y = 1"),
+        (lambda z, y: softplus(z) - y * z if z >= 0 else z - y * z, "right for z ≥ 0 but not for z < 0"),
+        (lambda z, y: softplus(z) - y * z if z < 0 else 2 * z - y * z, "right for z < 0 but not for z ≥ 0"),
+        (lambda z, y: round(softplus(z) - y * z, 4), "without rounding"),
         (lambda z, y: softplus(z) - y * z + 0.01, "that is not −[y·ln σ(z)"),
         (lambda z, y: float(np.float32(softplus(z) - y * z)) if abs(z) > 100 else softplus(z) - y * z, "lost its precision"),
         (lambda z, y: [softplus(z) - y * z], "should be a number"),
@@ -119,7 +127,8 @@ def test_probability_at_origin(capsys):
     assert verdict(capsys) == "[✓] probability at the origin: correct!"
     checks.check_probability_at_origin(round(right, 4), model)
     assert verdict(capsys) == "[✓] probability at the origin: correct!"
-    for wrong, fragment in [(logit, "that is the logit"), (1 - right, "class 0"), (right + 0.01, "not right")]:
+    for wrong, fragment in [(logit, "that is the logit"), (1 - right, "class 0"), (100 * right, "percentage"),
+                            (right + 0.01, "not right")]:
         checks.check_probability_at_origin(wrong, model)
         assert not mentions(assert_rejected(capsys, fragment), right)
 
