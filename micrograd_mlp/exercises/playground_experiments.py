@@ -123,7 +123,7 @@ def check_best_step(best_step):
     """The step, counted from 1 as the curves do, at which the test loss was lowest (the earliest, on a tie)."""
     rng = random.Random(2026)
     histories = [(_hidden_history(rng, steps), f"a hidden history of {steps} steps") for steps in (37, 80, 150)]
-    histories.append((_tied_history(), "a history whose lowest test loss is reached twice"))
+    histories.append((_tied_history(), "a hidden history of 6 steps"))
     for history, case in histories:
         answer = _answer(best_step, history, case)
         right = _right(history)
@@ -135,8 +135,9 @@ def check_best_step(best_step):
             )
         if answer in (len(history.loss), history.loss.index(min(history.loss)) + 1):
             raise Mistake(
-                f"on {case} you chose the last step or the one with the lowest training loss; the training loss "
-                "keeps falling while the model overfits, but the test loss was lower earlier: watch the test loss"
+                f"on {case} you chose the last step (where the test loss is highest) or the one with the lowest training "
+                "loss; the training loss keeps falling while the model overfits, but the test loss was lower earlier: "
+                "keep the step where the test loss is lowest"
             )
         lowest = min(history.val_loss)
         if history.val_loss[answer - 1 if 0 < answer <= len(history.val_loss) else 0] == lowest:

@@ -185,7 +185,7 @@ def the_loss_itself(history):
         (lowest_training_loss, "the test loss was lower earlier"),
         (last_step, "the test loss was lower earlier"),
         (last_of_ties, "keep the earlier step"),
-        (highest_test_loss, "the test loss was lower"),
+        (highest_test_loss, "where the test loss is highest"),
         (the_loss_itself, "return a whole number of steps"),
     ],
 )
