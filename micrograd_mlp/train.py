@@ -152,17 +152,19 @@ class Trainer:
             self.optimizer.zero_grad()
             total.backward()
             self.optimizer.step()
-        self.history.loss.append(total.data)
-        self.history.accuracy.append(accuracy(scores, batch_y))
+            loss_value, batch_accuracy = total.data, accuracy(scores, batch_y)
+            del scores, total, penalty  # free the graph now, before the collector is back and would scan it
+        self.history.loss.append(loss_value)
+        self.history.accuracy.append(batch_accuracy)
         self.history.lr.append(step_lr)
-        return total.data
+        return loss_value
 
     def _measure_validation(self, penalty):
         X_val, y_val = self.validation
         with no_grad():
             scores = [self.model(x) for x in X_val]
             self.history.val_loss.append(self.loss_fn(scores, y_val).data + penalty)
-        self.history.val_accuracy.append(accuracy(scores, y_val))
+            self.history.val_accuracy.append(accuracy(scores, y_val))
 
 
 def fit(
