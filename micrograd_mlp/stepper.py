@@ -24,6 +24,7 @@ import html
 import io
 import json
 import subprocess
+import threading
 from dataclasses import dataclass
 
 import ipywidgets as widgets
@@ -331,21 +332,28 @@ class BackwardStepper(widgets.VBox):
         self.positions = layout(self.trace)  # once: every frame is drawn at these positions
         self.pictures = render_frames(self.trace, self.positions)  # once: a click only swaps the picture
         last = len(self.trace.steps)
+        self.interval = interval
         self.slider = widgets.IntSlider(value=0, min=0, max=last, description="step", continuous_update=True)
-        self.play = widgets.Play(value=0, min=0, max=last, interval=interval, show_repeat=False, tooltip="play")
         self.reset_button = widgets.Button(description="reset", tooltip="back to before the backward pass")
         self.back_button = widgets.Button(description="◀", tooltip="previous step", layout=widgets.Layout(width="3em"))
         self.next_button = widgets.Button(description="▶", tooltip="next step", layout=widgets.Layout(width="3em"))
+        self.play_button = widgets.Button(description="play", tooltip="one step after another, by itself")
+        self.pause_button = widgets.Button(description="pause", tooltip="stop playing")
         self.reset_button.on_click(lambda _: self.show(0))
         self.back_button.on_click(lambda _: self.show(self.slider.value - 1))
         self.next_button.on_click(lambda _: self.show(self.slider.value + 1))
+        self.play_button.on_click(lambda _: self.play())
+        self.pause_button.on_click(lambda _: self.pause())
         self.picture = widgets.Image(format="svg+xml", layout=widgets.Layout(max_width="100%"))
         self.text = widgets.HTML()
-        # The kernel keeps play and slider together (a jslink in the browser would also send the slider's value
-        # back to the kernel, where a late copy could undo the next click).
+        # The slider is the one place the step lives; play moves it from the kernel (a timer in the browser,
+        # such as ipywidgets' Play, would send its value back, and a late copy could undo the next click).
         self.slider.observe(lambda change: self._draw(change["new"]), names="value")
-        self.play.observe(lambda change: self.show(change["new"]), names="value")
-        controls = widgets.HBox([self.reset_button, self.back_button, self.next_button, self.play, self.slider])
+        self._stop = threading.Event()
+        self._player = None
+        controls = widgets.HBox(
+            [self.reset_button, self.back_button, self.next_button, self.play_button, self.pause_button, self.slider]
+        )
         super().__init__([controls, self.picture, self.text])
         self.add_class("micrograd-backward-stepper")
         self._draw(0)
@@ -362,6 +370,29 @@ class BackwardStepper(widgets.VBox):
         """Go to ``frame`` (0 = before the pass, k = after step k), clipped to the first and last."""
         self.slider.value = min(max(frame, 0), self.frames - 1)
 
+    def play(self):
+        """Show the next step every ``interval`` milliseconds, in the background, until the last step or ``pause()``.
+
+        From the last step, play starts again from the first.
+        """
+        if self._player is not None and self._player.is_alive():
+            return
+        if self.slider.value == self.frames - 1:
+            self.show(0)
+        self._stop.clear()
+        self._player = threading.Thread(target=self._play, name="backward stepper", daemon=True)
+        self._player.start()
+
+    def _play(self):
+        while not self._stop.wait(self.interval / 1000) and self.slider.value < self.frames - 1:
+            self.show(self.slider.value + 1)
+
+    def pause(self):
+        """Stop playing (the step shown stays)."""
+        self._stop.set()
+        if self._player is not None and self._player is not threading.current_thread():
+            self._player.join()
+
     def caption(self, frame):
         """What frame ``frame`` shows, in words, then the chain rule of its step."""
         if frame == 0:
@@ -376,7 +407,6 @@ class BackwardStepper(widgets.VBox):
         return [header, *step.lines]
 
     def _draw(self, frame):
-        self.play.value = frame  # so that play goes on from the step shown
         self.picture.value = self.pictures[frame]
         header, *lines = self.caption(frame)
         body = "".join(f"<div>{html.escape(line)}</div>" for line in lines)

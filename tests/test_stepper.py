@@ -314,11 +314,24 @@ def test_buttons_and_slider_move_through_the_steps(lecture_stepper):
     assert widget.slider.value == 4
     widget.reset_button.click()
     assert widget.slider.value == 0 and widget.picture.value == shown
-    assert widget.play.max == widget.slider.max == 5
-    widget.play.value = 3  # what the play button does, one step after another
-    assert widget.slider.value == 3 and bytes(widget.picture.value) == widget.pictures[3]
-    widget.slider.value = 1  # and play goes on from where the slider was moved
-    assert widget.play.value == 1
+    widget.slider.value = 3
+    assert bytes(widget.picture.value) == widget.pictures[3]
+
+
+def test_play_steps_on_by_itself_from_where_the_slider_is_until_the_last_step_or_pause(lecture_stepper):
+    widget = lecture_stepper
+    widget.interval = 1
+    widget.show(2)
+    widget.play_button.click()
+    widget._player.join(timeout=10)
+    assert widget.slider.value == widget.frames - 1 and bytes(widget.picture.value) == widget.pictures[-1]
+    widget.play()  # from the last step, play starts again from the first
+    widget.pause()
+    assert 0 <= widget.slider.value < widget.frames - 1
+    widget.interval = 60_000
+    widget.play()
+    widget.pause_button.click()  # pause stops it before its next step
+    assert not widget._player.is_alive() and widget.slider.value == 0
 
 
 def test_the_users_gradients_stay_as_they_were():

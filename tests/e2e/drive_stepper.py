@@ -66,12 +66,11 @@ def drive(page, notebook, screenshot_dir):
         button(stepper, "reset").click()
         reset = picture(stepper, where, after=back, step=0)
         assert (reset["highlighted"], reset["grads"]) == (start["highlighted"], start["grads"]), f"{where}: reset did not clear the gradients: {differences(start, reset)}"
-        play_buttons = stepper.locator(".widget-play button")
-        play_buttons.nth(0).click()  # play: the steps come one after another by themselves
+        button(stepper, "play").click()  # the steps come one after another by themselves
         played = picture(stepper, where, after=reset, step=1)
         assert played["highlighted"] == first["highlighted"], f"{where}: play did not show step 1: {differences(first, played)}"
         picture(stepper, where, after=played, step=2)
-        play_buttons.nth(1).click()  # pause
+        button(stepper, "pause").click()
         shot("played")
 
 

@@ -687,6 +687,8 @@ def main(argv=None):
                         lab.start()
                         for path in notebooks:
                             results.append(check_notebook(context, lab, work / path.name, shots, args.timeout, drivers))
+                        if not args.no_slides:  # presenting live in JupyterLab (jupyterlab-rise), shown on the first
+                            results.append(decks.check_live_slides(context, lab, work / notebooks[0].name, shots, args.timeout, Result))
                     finally:
                         lab.stop()
                 if not args.no_site:
