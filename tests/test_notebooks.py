@@ -31,11 +31,13 @@ def test_the_series_is_numbered_from_01_without_gaps():
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_starts_with_a_colab_badge_linking_to_its_own_path(path):
+def test_starts_with_colab_and_binder_badges_linking_to_its_own_path(path):
     first = load(path).cells[0]
     assert first.cell_type == "markdown"
     links = re.findall(r"https://colab\.research\.google\.com/github/([^)\s\"]+)", first.source)
     assert links == [f"{REPOSITORY}/blob/main/notebooks/{path.name}"]
+    binder = re.findall(r"https://mybinder\.org/v2/gh/([^)\s\"]+)", first.source)  # and Binder's, beside it
+    assert binder == [f"{REPOSITORY}/main?labpath=notebooks%2F{path.name}"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
