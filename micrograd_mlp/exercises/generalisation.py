@@ -9,7 +9,8 @@ is found and named.
 
 import random
 
-from . import Mistake, NotAnswered, call, exercise
+from . import Mistake, call, exercise
+from ._stubs import returned
 
 __all__ = ["check_split"]
 
@@ -44,11 +45,15 @@ def _split_once(split, n, n_test, seed):
     X, y = _hidden_data(n, seed)
     X_before, y_before = [list(x) for x in X], list(y)
     case = f"{n} points with n_test={n_test}, seed={seed}"
-    result = call(split, X, y, n_test, seed, case=case)
-    if result is None:  # a stub whose body is ... returns None
-        raise NotAnswered
+    result = returned(split, call(split, X, y, n_test, seed, case=case), "X_train, X_test, y_train, y_test", case)
     if isinstance(result, (str, bytes)) or not hasattr(result, "__len__") or len(result) != 4:
         raise Mistake("return four things, in scikit-learn's order: X_train, X_test, y_train, y_test")
+    second = list(result[1]) if hasattr(result[1], "__len__") else []
+    if second and not hasattr(second[0], "__len__"):  # labels (numbers) where the test points should be
+        raise Mistake(
+            "the second thing you return holds labels, not points: return in scikit-learn's order "
+            "X_train, X_test, y_train, y_test (the points of both parts first, then their labels)"
+        )
     X_train, X_test, y_train, y_test = (_as_list(part, name) for part, name in zip(result, ("X_train", "X_test", "y_train", "y_test")))
     if len(X_train) != len(y_train) or len(X_test) != len(y_test):
         raise Mistake(f"on {case}: each part needs one label per point, but X and y of a part have different lengths")

@@ -104,6 +104,10 @@ def sklearn_order_confused(X, y, n_test, seed):
     return X_train, y_train, X_test, y_test
 
 
+def forgets_to_return(X, y, n_test, seed):
+    X_train, X_test, y_train, y_test = right(X, y, n_test, seed)  # computed, but never returned
+
+
 def drops_a_point(X, y, n_test, seed):
     X_train, X_test, y_train, y_test = right(X, y, n_test, seed)
     return X_train[1:], X_test, y_train[1:], y_test
@@ -135,7 +139,8 @@ def crashes(X, y, n_test, seed):
         (shuffles_the_callers_lists, "your function reordered or changed the caller's X or y"),
         (one_too_many, "the test part should hold n_test points (the number you were given)"),
         (swapped, "the training and test parts are swapped"),
-        (sklearn_order_confused, "each part needs one label per point"),
+        (sklearn_order_confused, "the second thing you return holds labels, not points: return in scikit-learn's order"),
+        (forgets_to_return, "your function returned None: it should return X_train, X_test, y_train, y_test (is a `return` missing?)"),
         (drops_a_point, "some points are in neither part"),
         (three_things, "return four things, in scikit-learn's order: X_train, X_test, y_train, y_test"),
         (rescaled, "a point that is not one of the input points"),
