@@ -284,25 +284,26 @@ class Value:
             raise ValueError(f"a neuron needs one input per weight: got {len(weights)} weights and {n} inputs")
         try:
             w = [wi.data for wi in weights]
-            if n and isinstance(inputs[0], Value):
-                x = [xi.data for xi in inputs]
-                children = (*weights, *inputs, bias)
-                local_grads = (*x, *w, 1.0)
-            else:
-                x = inputs
-                children = (*weights, bias)
-                local_grads = (*x, 1.0)
+            values_in = n and isinstance(inputs[0], Value)
+            x = [xi.data for xi in inputs] if values_in else inputs
             z = sum(map(operator.mul, w, x), bias.data)
         except (AttributeError, TypeError):  # e.g. a weight that is a plain number: _neuron_inputs says which
             z = None
         if type(z) is not float:  # not all Values and floats: check each argument, and turn numpy numbers into floats
             return Value.neuron(weights, _neuron_inputs(weights, inputs, bias), bias, activation)
         out, slope = act(z)
+        op = f"{activation}(w·x+b)"
+        if not _grad_enabled:  # no graph is kept, so the local derivatives need not be computed
+            return _result(out, op, (), ())
+        if values_in:
+            children, local_grads = (*weights, *inputs, bias), (*x, *w, 1.0)
+        else:
+            children, local_grads = (*weights, bias), (*x, 1.0)
         if slope == 0.0:  # a ReLU that is off: it keeps its children, and passes none of them any gradient
             local_grads = _zeros(len(children))
         elif slope != 1.0:
             local_grads = tuple([g * slope for g in local_grads])
-        return _result(out, f"{activation}(w·x+b)", children, local_grads)
+        return _result(out, op, children, local_grads)
 
     # --- backpropagation ----------------------------------------------------------------
 
