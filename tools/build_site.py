@@ -13,7 +13,7 @@ Sphinx and myst-nb with the sphinx-book-theme. The steps:
 3. write the index: the course map (number, title, what you will learn, a
    Colab link and the slides), taken from each notebook's first cell, and the
    table of contents;
-4. run Sphinx with warnings as errors into build/site;
+4. add the lecturer's guide (TEACHING.md) as a page, then run Sphinx with warnings as errors into build/site;
 5. build the slide decks (tools/build_slides.py) into build/site/slides: each
    lesson page links its deck.
 
@@ -191,12 +191,14 @@ def index_page(lessons, repo, branch, intro):
         "# micrograd-mlp: the course\n\n"
         f"{intro.strip()}\n\n"
         "## Course map\n\n"
-        "Take the lessons in order: each one builds on the one before.\n\n"
+        "Take the lessons in order: each one builds on the one before. Each has slides too; lecturers, see the "
+        "[teaching guide](teaching.md).\n\n"
         "```{list-table}\n:header-rows: 1\n:widths: 4 22 62 12\n:class: course-map\n\n"
         + "\n".join(rows)
         + "\n```\n\n"
         "```{toctree}\n:hidden:\n:caption: Lessons\n:maxdepth: 1\n\n"
-        f"{toctree}\n```\n"
+        f"{toctree}\n```\n\n"
+        "```{toctree}\n:hidden:\n:caption: For lecturers\n:maxdepth: 1\n\nteaching\n```\n"
     )
 
 
@@ -239,6 +241,7 @@ def build(notebooks_dir, out, branch="main"):
         intro = intro_file.read_text(encoding="utf-8") if intro_file.exists() else ""
         intro_file.unlink(missing_ok=True)
         (stage / "index.md").write_text(index_page(lessons, repo, branch, intro), encoding="utf-8")
+        shutil.copyfile(ROOT / "TEACHING.md", stage / "teaching.md")  # the lecturer's guide, a page of its own
 
         os.environ["SITE_REPOSITORY"] = repo
         os.environ["SITE_BRANCH"] = branch
