@@ -5,8 +5,8 @@ on networks the notebook has not shown (random depths, widths, activations and
 inputs from a fixed seed, after a backward pass) and compares it with the
 package's ``diagnostics.layer_gradient_sizes``, the mean |grad| of each layer's
 weights. A wrong answer is matched against the usual slips, computed here too:
-biases included, the sign kept, the weights' data averaged, a sum, a root mean
-square, the largest, the layers reversed.
+biases included, the sign kept, the weights' data averaged, a sum, a sum divided
+by the number of neurons, a root mean square, the largest, the layers reversed.
 
 ``check_xavier_uniform`` calls the student's ``xavier_uniform(fan_in, fan_out, rng)``
 on shapes the notebook has not used and checks the shape (one row per neuron),
@@ -68,6 +68,8 @@ def _slips(model):
          "you averaged the weights' data: the question is about their gradients (w.grad)"),
         ([sum(abs(w.grad) for w in layer_weights(layer)) for layer in layers],
          "you summed |grad|: divide by the number of weights to get the mean (a wide layer would look big just for being wide)"),
+        ([sum(abs(w.grad) for w in layer_weights(layer)) / len(layer.neurons) for layer in layers],
+         "you divided by the number of neurons: the mean is over the weights, so divide by how many weights the layer has"),
         ([math.sqrt(_mean([w.grad**2 for w in layer_weights(layer)])) for layer in layers],
          "that is the root mean square; this exercise asks for the mean of |grad|"),
         ([max(abs(w.grad) for w in layer_weights(layer)) for layer in layers],

@@ -60,6 +60,10 @@ WRONG_SIZES = {
     "signed": (lambda m: [mean([w.grad for w in layer_weights(layer)]) for layer in m.layers], "take the absolute value"),
     "data": (lambda m: [mean([abs(w.data) for w in layer_weights(layer)]) for layer in m.layers], "averaged the weights' data"),
     "summed": (lambda m: [sum(abs(w.grad) for w in layer_weights(layer)) for layer in m.layers], "you summed |grad|"),
+    "per neuron count": (
+        lambda m: [sum(abs(w.grad) for w in layer_weights(layer)) / len(layer.neurons) for layer in m.layers],
+        "divided by the number of neurons",
+    ),
     "rms": (lambda m: [math.sqrt(mean([w.grad**2 for w in layer_weights(layer)])) for layer in m.layers], "root mean square"),
     "largest": (lambda m: [max(abs(w.grad) for w in layer_weights(layer)) for layer in m.layers], "the largest |grad|"),
     "reversed": (lambda m: right_sizes(m)[::-1], "reverse order"),
