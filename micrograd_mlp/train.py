@@ -15,7 +15,9 @@ from tqdm import tqdm
 
 from .engine import Value, gc_paused, is_grad_enabled, no_grad
 from .losses import LABELS, LOSSES, accuracy, class_indices, convert_labels, l2_penalty
+from .nn import MLP
 from .optim import SGD, Adam, linear_decay
+from .plots import predict
 
 __all__ = ["fit", "Trainer", "History", "TrainingDiverged", "OPTIMIZERS"]
 
@@ -160,9 +162,16 @@ class Trainer:
         return loss_value
 
     def _measure_validation(self, penalty):
+        """Loss and accuracy on the validation points, building no graph. An MLP's scores come from
+        ``predict`` (numpy, the same weights; a test checks it against the scalar forward pass), so the
+        measurement costs little next to the training step; any other model is run point by point."""
         X_val, y_val = self.validation
         with no_grad():
-            scores = [self.model(x) for x in X_val]
+            if isinstance(self.model, MLP):
+                rows = predict(self.model, X_val).tolist()
+                scores = [Value(row[0]) for row in rows] if len(rows[0]) == 1 else [list(map(Value, row)) for row in rows]
+            else:
+                scores = [self.model(x) for x in X_val]
             self.history.val_loss.append(self.loss_fn(scores, y_val).data + penalty)
             self.history.val_accuracy.append(accuracy(scores, y_val))
 

@@ -294,3 +294,19 @@ def test_a_numpy_seed_makes_the_same_network():
     import numpy as np
 
     assert weights(MLP(2, [3, 1], seed=np.int64(5))) == weights(MLP(2, [3, 1], seed=5))
+
+
+def test_validation_of_a_model_that_is_not_an_mlp_runs_it_point_by_point(moons):
+    from micrograd_mlp.losses import accuracy as accuracy_of, hinge
+    from micrograd_mlp.nn import Neuron
+
+    X, y = moons
+    neuron = Neuron(2, activation="linear")
+    before = [[p.data for p in neuron.parameters()]]
+    history = fit(neuron, X, y, steps=1, alpha=0.0, validation=(X[:10], y[:10]), progress=False)
+    neuron_at_start = Neuron(2, activation="linear")
+    labels = [1.0 if label > 0 else -1.0 for label in y[:10]]
+    scores = [neuron_at_start(x) for x in X[:10]]
+    assert [p.data for p in neuron_at_start.parameters()] == before[0]
+    assert history.val_loss == [hinge(scores, labels).data]
+    assert history.val_accuracy == [accuracy_of(scores, labels)]
