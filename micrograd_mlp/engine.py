@@ -315,7 +315,9 @@ class Value:
         ``Module.zero_grad()``) before each new backward pass. Gradients of
         intermediate values are recomputed from scratch on every call. A value
         whose local derivatives are all 0 (a ReLU that is off) passes no gradient
-        on, not even NaN or inf, as in PyTorch; values that only it leads to are not visited.
+        on, not even NaN or inf, as in PyTorch; values that only it leads to are not
+        visited, so their ``grad`` stays as it was (0, unless an earlier ``backward()``
+        from another output set it).
         """
         if not self.children:  # a lone leaf: d(self)/d(self) = 1
             self.grad += 1.0
