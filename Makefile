@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 READY := $(VENV)/.ready
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: lab test notebooks images bench e2e e2e-browser site slides clean
+.PHONY: lab test notebooks images bench e2e e2e-browser site slides student clean
 
 $(READY): requirements.txt pyproject.toml
 	bash tools/ensure-graphviz.sh
@@ -50,6 +50,9 @@ site: $(READY)  ## the course as a static website in build/site, from the notebo
 slides: $(READY)  ## one reveal.js deck per notebook in build/slides (works offline; reveal.js from npm)
 	$(BIN)/python -m pip install --quiet -e ".[site]"
 	$(BIN)/python tools/build_slides.py
+
+student: $(READY)  ## the notebooks without their worked solutions, in build/student: the edition to hand out
+	$(BIN)/python tools/student_edition.py build/student
 
 clean:
 	rm -rf build .pytest_cache .hypothesis
