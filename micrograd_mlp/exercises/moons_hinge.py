@@ -9,6 +9,8 @@ margin, no max(0, ·), a penalty that is missing, unsquared, without alpha or
 divided by n, or a graph cut by a Python ``max`` or ``.data`` so that no
 gradient arrives; a Python ``max``, which cannot compare Values, is told to
 use ``.relu()``, and a function that forgets its ``return`` is told so. The
+package's ``hinge`` and ``l2_penalty`` are what the student writes, so calling
+them is refused; the inputs must come back as they were (data, grad, lists). The
 other checks take the numbers the exercises ask for.
 """
 
@@ -81,17 +83,28 @@ def check_hinge_gradients(answer):
 
 
 def _cases(seed=808):
-    """Batches of scores and labels, parameters and alphas the notebook never shows."""
+    """Batches of scores and labels, parameters and alphas the notebook never shows.
+
+    Sizes from 1 (one point, one parameter: the mean and the sum agree there, the other cases tell them apart)
+    to 12, labels as floats or as ints, and the first case again at the end, for a function that keeps
+    something from one call to the next.
+    """
     rng = random.Random(seed)
-    for n, m, alpha in ((5, 4, 0.05), (8, 7, 0.1), (3, 2, 0.2), (12, 10, 0.01)):
+    cases = []
+    for n, m, alpha, label_type in ((5, 4, 0.05, float), (8, 7, 0.1, int), (1, 1, 0.3, float), (3, 2, 0.2, float),
+                                    (12, 10, 0.01, int)):
         scores, labels = [], []
         while len(scores) < n:
-            s, y = round(rng.uniform(-2.5, 2.5), 2), rng.choice((-1.0, 1.0))
+            s, y = round(rng.uniform(-2.5, 2.5), 2), rng.choice((-1, 1))
             if abs(y * s - 1.0) > 0.05:  # no margin at the kink, where max(0, ·) has no slope to agree on
                 scores.append(s)
-                labels.append(y)
+                labels.append(label_type(y))
+        if n == 1 and labels[0] * scores[0] >= 1.0:  # the one point must pull, or its loss says nothing
+            scores[0] = -scores[0]
         parameters = [round(rng.uniform(-2.0, 2.0), 2) for _ in range(m)]
-        yield f"a batch of {n} scores with {m} parameters and alpha = {alpha}", scores, labels, parameters, alpha
+        cases.append((f"a batch of {n} score(s) with {m} parameter(s) and alpha = {alpha}", scores, labels, parameters,
+                      alpha))
+    return cases + cases[:1]
 
 
 def _value_slips(scores, labels, parameters, alpha):
@@ -137,13 +150,17 @@ def check_hinge_with_l2(hinge_with_l2):
         expected.backward()
 
         score_values, parameter_values = [Value(s) for s in scores], [Value(p) for p in parameters]
+        given = (list(score_values), list(parameter_values))
         try:
-            result = call(hinge_with_l2, score_values, list(labels), parameter_values, alpha, case=case)
+            result = call(hinge_with_l2, score_values, list(labels), parameter_values, alpha, case=case,
+                          forbid=(hinge, l2_penalty), unchanged={1: "the list of labels"})
         except Mistake as mistake:
             if "not supported between instances of 'Value'" in str(mistake):
                 raise Mistake(f"on {case}: Values cannot be compared with < or >, so Python's max() does not work "
                               "on them: write max(0, ·) with .relu()") from None
             raise
+        _inputs_untouched(case, "score", score_values, given[0], scores)
+        _inputs_untouched(case, "parameter", parameter_values, given[1], parameters)
         result = returned(hinge_with_l2, result, "the loss, as one Value", case)
         value = as_number(result, f"your loss on {case}")
         if not math.isclose(value, expected.data, rel_tol=1e-9, abs_tol=1e-12):
@@ -160,6 +177,17 @@ def check_hinge_with_l2(hinge_with_l2):
                            "use .relu() on Values")
         _compare_gradients(case, "parameter", parameter_values, expected_parameters,
                            "build the penalty from the parameter Values (p * p or p ** 2), not from p.data")
+
+
+def _inputs_untouched(case, kind, values, given, numbers):
+    """The student's function must only read the Values it is given: no new .data, no backward() of its own."""
+    if len(values) != len(given) or any(v is not g for v, g in zip(values, given)):
+        raise Mistake(f"on {case}: your function changed the list of {kind}s it was given: it should only read it")
+    if any(v.data != x for v, x in zip(values, numbers)):
+        raise Mistake(f"on {case}: your function changed the .data of a {kind}: it should only read its inputs")
+    if any(v.grad != 0.0 for v in values):
+        raise Mistake(f"on {case}: a {kind}'s .grad changed while your function ran (a backward() inside it?): "
+                      "return the loss and leave backward() to the caller")
 
 
 def _compare_gradients(case, kind, values, expected_values, cut):
@@ -179,11 +207,14 @@ def check_smallest_margin(answer, model, X, labels):
     """min over the training points of y·s(x), for the notebook's trained ``model``, to 4 decimals."""
     scores = [model(x).data for x in X]
     margins = [y * s for s, y in zip(scores, labels)]
-    mistakes = {
+    mistakes = {  # when two slips give the same number, the later message wins
+        # equal to the right answer when every point is on its right side, as for the notebook's network
+        min(abs(s) for s in scores): "that is the smallest |score|: a margin is y·s, negative for a point on the "
+                                     "wrong side, so multiply each score by its label ±1",
         max(margins): "that is the largest margin; the question asks for the smallest",
         min((1.0 if y > 0 else 0.0) * s for s, y in zip(scores, labels)):
             "with labels 0/1 every class-0 point gets a margin of 0: use the labels ±1 (y_pm)",
-        min(scores): "that is the smallest score: multiply each score by its label ±1 first",  # wins if they coincide
+        min(scores): "that is the smallest score: multiply each score by its label ±1 first",
     }
     expect_close(
         answer,

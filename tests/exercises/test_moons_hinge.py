@@ -1,8 +1,11 @@
 """Notebook 08's checks: the right answers pass, each typical slip is named, no message gives the answer away."""
 
 import re
+import time
+from decimal import Decimal
 
 import pytest
+from verdicts import assert_rejected, verdict
 
 from micrograd_mlp import MLP
 from micrograd_mlp.data import moons
@@ -11,15 +14,10 @@ from micrograd_mlp.exercises import moons_hinge as checks
 from micrograd_mlp.losses import convert_labels, hinge, l2_penalty
 
 
-def verdict(capsys):
-    return capsys.readouterr().out.strip()
-
-
-def assert_rejected(capsys, *fragments):
+def rejected(capsys, *fragments):
+    """The check's ``[✗]`` line, which names every fragment."""
     out = verdict(capsys)
-    assert out.startswith("[✗]"), out
-    for fragment in fragments:
-        assert fragment in out, out
+    assert_rejected(out, *fragments)
     return out
 
 
@@ -55,7 +53,7 @@ def test_hinge_by_hand_right(answer, capsys):
 )
 def test_hinge_by_hand_slips(wrong, fragment, capsys):
     checks.check_hinge_by_hand(wrong)
-    assert not mentions(assert_rejected(capsys, fragment), RIGHT_LOSS)
+    assert not mentions(rejected(capsys, fragment), RIGHT_LOSS)
 
 
 def test_hinge_gradients(capsys):
@@ -72,7 +70,7 @@ def test_hinge_gradients(capsys):
         ([0.0, 0.25, 1 / 3], "∂L/∂s2 is not right to 4 decimals"),
     ]:
         checks.check_hinge_gradients(wrong)
-        assert not mentions(assert_rejected(capsys, fragment), 1 / 3)
+        assert not mentions(rejected(capsys, fragment), 1 / 3)
     checks.check_hinge_gradients(...)
     assert verdict(capsys).startswith("[ ]")
 
@@ -85,10 +83,31 @@ def right(scores, labels, parameters, alpha):
     return data_loss + alpha * sum(p**2 for p in parameters)
 
 
-def test_hinge_with_l2_right(capsys):
-    checks.check_hinge_with_l2(right)
-    assert verdict(capsys) == "[✓] hinge loss with L2: correct!"
-    checks.check_hinge_with_l2(lambda s, y, p, a: hinge(s, y) + l2_penalty(p, a))
+def data_loss(s, y):
+    """The mean hinge loss, written as a student would (the package's ``hinge`` is refused)."""
+    return sum((1 - yi * si).relu() for si, yi in zip(s, y)) / len(s)
+
+
+def right_with_value_sum(scores, labels, parameters, alpha):
+    return Value.sum((1.0 - y * s).relu() for s, y in zip(scores, labels)) * (1.0 / len(scores)) + alpha * Value.sum(
+        p * p for p in parameters
+    )
+
+
+def right_with_a_loop(scores, labels, parameters, alpha):
+    total = Value(0.0)
+    for s, y in zip(scores, labels):
+        total = total + (-(s * y) + 1).relu()
+    penalty = 0
+    for p in parameters:
+        penalty += p**2
+    print("loss", total, penalty)  # a student's debugging print: swallowed by the check
+    return total / len(scores) + penalty * alpha
+
+
+@pytest.mark.parametrize("answer", [right, right_with_value_sum, right_with_a_loop])
+def test_hinge_with_l2_right(answer, capsys):
+    checks.check_hinge_with_l2(answer)
     assert verdict(capsys) == "[✓] hinge loss with L2: correct!"
 
 
@@ -106,21 +125,21 @@ SLIPS = [
     (lambda s, y, p, a: mean((1 - si).relu() for si in s) + penalty(p, a), "left out the labels"),
     (lambda s, y, p, a: mean((-yi * si).relu() for si, yi in zip(s, y)) + penalty(p, a), "left out the 1"),
     (lambda s, y, p, a: mean(1 - yi * si for si, yi in zip(s, y)) + penalty(p, a), "must cost 0"),
-    (lambda s, y, p, a: hinge(s, y), "penalty is missing"),
-    (lambda s, y, p, a: hinge(s, y) + sum(pi * pi for pi in p), "not multiplied by alpha"),
-    (lambda s, y, p, a: hinge(s, y) + a * sum(abs(pi.data) for pi in p), "adds |p|"),
-    (lambda s, y, p, a: hinge(s, y) + a * sum(p), "adds the parameters themselves"),
-    (lambda s, y, p, a: hinge(s, y) + penalty(p, a) / len(s), "divided by n"),
-    (lambda s, y, p, a: hinge(s, y) + 2 * penalty(p, a), "twice too large"),
-    (lambda s, y, p, a: hinge(s, y) + penalty(p, a) / 2, "half too small"),
-    (lambda s, y, p, a: hinge(s, y) + penalty(p, a) / len(p), "divided by the number of parameters"),
+    (lambda s, y, p, a: data_loss(s, y), "penalty is missing"),
+    (lambda s, y, p, a: data_loss(s, y) + sum(pi * pi for pi in p), "not multiplied by alpha"),
+    (lambda s, y, p, a: data_loss(s, y) + a * sum(abs(pi.data) for pi in p), "adds |p|"),
+    (lambda s, y, p, a: data_loss(s, y) + a * sum(p), "adds the parameters themselves"),
+    (lambda s, y, p, a: data_loss(s, y) + penalty(p, a) / len(s), "divided by n"),
+    (lambda s, y, p, a: data_loss(s, y) + 2 * penalty(p, a), "twice too large"),
+    (lambda s, y, p, a: data_loss(s, y) + penalty(p, a) / 2, "half too small"),
+    (lambda s, y, p, a: data_loss(s, y) + penalty(p, a) / len(p), "divided by the number of parameters"),
     (lambda s, y, p, a: mean((yi * si - 1).relu() for si, yi in zip(s, y)) + penalty(p, a), "order is flipped"),
-    (lambda s, y, p, a: hinge(s, y).data + penalty(p, a).data, "returned a plain float"),
+    (lambda s, y, p, a: data_loss(s, y).data + penalty(p, a).data, "returned a plain float"),
     (lambda s, y, p, a: mean(Value(max(0.0, 1 - yi * si.data)) for si, yi in zip(s, y)) + penalty(p, a),
      "no gradient reaches the scores"),
-    (lambda s, y, p, a: hinge(s, y) + a * sum(pi.data**2 for pi in p), "no gradient reaches the parameters"),
-    (lambda s, y, p, a: hinge(s, y) + a * sum(pi * pi.data for pi in p), "the gradient of parameter 1 is not"),
-    (lambda s, y, p, a: hinge(s, y) + penalty(p, a) + 0.01, "not the mean of max(0, 1 − y·s) plus alpha·Σp²"),
+    (lambda s, y, p, a: data_loss(s, y) + a * sum(pi.data**2 for pi in p), "no gradient reaches the parameters"),
+    (lambda s, y, p, a: data_loss(s, y) + a * sum(pi * pi.data for pi in p), "the gradient of parameter 1 is not"),
+    (lambda s, y, p, a: data_loss(s, y) + penalty(p, a) + 0.01, "not the mean of max(0, 1 − y·s) plus alpha·Σp²"),
     (lambda s, y, p, a: "loss", "should be a number"),
 ]
 
@@ -128,7 +147,7 @@ SLIPS = [
 @pytest.mark.parametrize("wrong, fragment", SLIPS)
 def test_hinge_with_l2_slips(wrong, fragment, capsys):
     checks.check_hinge_with_l2(wrong)
-    assert_rejected(capsys, fragment, "on a batch of")
+    rejected(capsys, fragment, "on a batch of")
 
 
 def test_hinge_with_l2_stub_and_crash(capsys):
@@ -137,15 +156,128 @@ def test_hinge_with_l2_stub_and_crash(capsys):
     checks.check_hinge_with_l2(stub)
     assert verdict(capsys).startswith("[ ] hinge loss with L2: not answered yet")
     checks.check_hinge_with_l2(lambda s, y, p, a: sum(max(0, 1 - yi * si) for si, yi in zip(s, y)))
-    assert_rejected(capsys, "on a batch of", "Python's max() does not work", ".relu()")
-    checks.check_hinge_with_l2(lambda s, y, p, a: hinge(s, y) + penalty(p, a) + 1 / 0)
-    assert_rejected(capsys, "ZeroDivisionError on a batch of")
+    rejected(capsys, "on a batch of", "Python's max() does not work", ".relu()")
+    checks.check_hinge_with_l2(lambda s, y, p, a: data_loss(s, y) + penalty(p, a) + 1 / 0)
+    rejected(capsys, "ZeroDivisionError on a batch of")
 
     def without_return(scores, labels, parameters, alpha):
         right(scores, labels, parameters, alpha)
 
     checks.check_hinge_with_l2(without_return)
-    assert_rejected(capsys, "on a batch of", "returned None", "`return` missing")
+    rejected(capsys, "on a batch of", "returned None", "`return` missing")
+
+
+@pytest.mark.parametrize(
+    "package_call, name",
+    [
+        (lambda s, y, p, a: hinge(s, y) + l2_penalty(p, a), "hinge"),
+        (lambda s, y, p, a: data_loss(s, y) + l2_penalty(p, a), "l2_penalty"),
+        (lambda s, y, p, a: (lambda: hinge(s, y))() + penalty(p, a), "hinge"),  # wrapped: still the package's
+    ],
+)
+def test_hinge_with_l2_refuses_the_package_loss(package_call, name, capsys):
+    checks.check_hinge_with_l2(package_call)
+    rejected(capsys, f"calls the package's {name}", "write that part yourself")
+
+
+def relabel(s, y, p, a):
+    y[:] = [1.0] * len(y)  # every label overwritten with +1
+    return right(s, y, p, a)
+
+
+def rescore(s, y, p, a):
+    for si in s:
+        si.data = 0.0
+    return right(s, y, p, a)
+
+
+def reorder(s, y, p, a):
+    s.reverse()
+    return right(s, y, p, a)
+
+
+def backward_inside(s, y, p, a):
+    loss = right(s, y, p, a)
+    loss.backward()
+    return loss
+
+
+@pytest.mark.parametrize(
+    "changes, fragment",
+    [
+        (relabel, "changed the list of labels"),
+        (rescore, "changed the .data of a score"),
+        (reorder, "changed the list of scores"),
+        (backward_inside, "backward() inside it?"),
+    ],
+)
+def test_hinge_with_l2_leaves_its_inputs_as_they_were(changes, fragment, capsys):
+    checks.check_hinge_with_l2(changes)
+    rejected(capsys, fragment, "on a batch of")
+
+
+def test_hinge_with_l2_forgets_nothing_between_calls(capsys):
+    remembered = []
+
+    def caching(scores, labels, parameters, alpha):
+        if not remembered:  # the first batch's loss, returned for every later batch
+            remembered.append(right(scores, labels, parameters, alpha).data)
+        return right(scores, labels, parameters, alpha) * 0 + remembered[0]
+
+    checks.check_hinge_with_l2(caching)
+    rejected(capsys, "on a batch of")
+
+    calls = []
+
+    def drifting(scores, labels, parameters, alpha):  # right the first time round only
+        calls.append(1)
+        return right(scores, labels, parameters, alpha) + (0.0 if len(calls) <= 5 else 1e-3)
+
+    checks.check_hinge_with_l2(drifting)
+    rejected(capsys, "on a batch of 5 score(s)")
+
+
+def test_hinge_with_l2_one_point_and_integer_labels(capsys):
+    def float_labels_only(scores, labels, parameters, alpha):
+        if any(isinstance(y, int) for y in labels):
+            raise TypeError("labels must be floats")
+        return right(scores, labels, parameters, alpha)
+
+    checks.check_hinge_with_l2(float_labels_only)
+    rejected(capsys, "TypeError on a batch of 8 score(s)")
+
+    def over_n_minus_1(scores, labels, parameters, alpha):  # the sample-variance habit: fails on one point
+        return sum((1 - y * s).relu() for s, y in zip(scores, labels)) / (len(scores) - 1) + penalty(parameters, alpha)
+
+    checks.check_hinge_with_l2(over_n_minus_1)
+    rejected(capsys, "on a batch of 5 score(s)")
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [
+        lambda s, y, p, a: {right(s, y, p, a)},
+        lambda s, y, p, a: {"loss": right(s, y, p, a)},
+        lambda s, y, p, a: Decimal(right(s, y, p, a).data),
+        lambda s, y, p, a: [right(s, y, p, a)],
+    ],
+)
+def test_hinge_with_l2_odd_answers_get_a_verdict(odd, capsys):
+    checks.check_hinge_with_l2(odd)
+    rejected(capsys, "on a batch of")
+
+
+def test_hinge_with_l2_endless_loop_times_out(monkeypatch):
+    monkeypatch.setattr(checks.check_hinge_with_l2, "seconds", 1)
+
+    def endless(scores, labels, parameters, alpha):
+        while True:
+            pass
+
+    start = time.perf_counter()
+    result = checks.check_hinge_with_l2.grade(endless)
+    assert result.result == "timeout"
+    assert time.perf_counter() - start < 3
 
 
 # --- exercise 4: the smallest margin ------------------------------------------------------------
@@ -159,10 +291,10 @@ def test_smallest_margin(capsys):
     checks.check_smallest_margin(min(margins), model, X, y_pm)
     assert verdict(capsys) == "[✓] smallest margin: correct!"
     checks.check_smallest_margin(min(model(x).data for x in X), model, X, y_pm)
-    assert not mentions(assert_rejected(capsys, "multiply each score by its label"), min(margins))
+    assert not mentions(rejected(capsys, "multiply each score by its label"), min(margins))
     checks.check_smallest_margin(max(margins), model, X, y_pm)
-    assert not mentions(assert_rejected(capsys, "largest margin"), min(margins))
+    assert not mentions(rejected(capsys, "largest margin"), min(margins))
     model = MLP(2, [4, 1], activation="relu", seed=5)  # its smallest score is not the smallest margin with 0/1 labels
     margins = [label * model(x).data for x, label in zip(X, y_pm)]
     checks.check_smallest_margin(min(label * model(x).data for x, label in zip(X, y)), model, X, y_pm)
-    assert not mentions(assert_rejected(capsys, "labels 0/1", "y_pm"), min(margins))
+    assert not mentions(rejected(capsys, "labels 0/1", "y_pm"), min(margins))
