@@ -1,26 +1,20 @@
 """Notebook 01's exercises: the right answers pass, each typical wrong one is named, no message gives the answer."""
 
 import math
+from decimal import Decimal
+from fractions import Fraction
 
 import numpy as np
 import pytest
 
+from micrograd_mlp.engine import Value
 from micrograd_mlp.exercises.derivatives import (
     check_central_difference,
     check_predicted_d,
     check_product_gradient,
     check_zero_slope,
 )
-
-
-def verdict(capsys):
-    return capsys.readouterr().out.strip()
-
-
-def assert_rejected(out, *words):
-    assert out.startswith("[✗]"), out
-    for word in words:
-        assert word in out, out
+from verdicts import verdict, assert_rejected
 
 
 # --- exercise 1: the zero of the slope ------------------------------------------------------------
@@ -223,3 +217,69 @@ def test_product_gradient_mistakes(answer, words, capsys):
 def test_checks_return_nothing(capsys):
     assert check_zero_slope(math.nan) is None
     assert "not a finite number" in verdict(capsys)
+
+
+# --- answers in odd forms, and code that never ends ----------------------------------------------------
+
+
+@pytest.mark.parametrize("answer", [Decimal("0.6667"), Fraction(2, 3), np.float32(2 / 3), Value(2 / 3)])
+def test_zero_slope_in_any_numeric_form(answer, capsys):
+    check_zero_slope(answer)
+    assert verdict(capsys) == "[✓] zero slope: correct!"
+
+
+def float32_estimate(f, x, h=1e-5):
+    return np.float32((f(x + h) - f(x - h)) / (2 * h))
+
+
+def value_estimate(f, x, h=1e-5):
+    return Value((f(x + h) - f(x - h)) / (2 * h))
+
+
+@pytest.mark.parametrize("right", [float32_estimate, value_estimate])
+def test_central_difference_in_another_numeric_form(right, capsys):
+    check_central_difference(right)
+    assert verdict(capsys) == "[✓] central difference: correct!"
+
+
+@pytest.mark.parametrize(
+    "odd, words",
+    [
+        (lambda f, x, h=1e-5: [(f(x + h) - f(x - h)) / (2 * h)], "should be a number, but it is list"),
+        (lambda f, x, h=1e-5: str((f(x + h) - f(x - h)) / (2 * h)), "should be a number, but it is str"),
+        (lambda f, x, h=1e-5: {"slope": 1.0}, "should be a number, but it is dict"),
+    ],
+)
+def test_central_difference_odd_results_get_a_verdict(odd, words, capsys):
+    check_central_difference(odd)
+    assert_rejected(verdict(capsys), words)
+
+
+def test_central_difference_that_never_returns_times_out(monkeypatch):
+    def endless(f, x, h=1e-5):
+        while True:
+            print("still thinking")
+
+    monkeypatch.setattr(check_central_difference, "seconds", 1)
+    assert check_central_difference.grade(endless).result == "timeout"
+
+
+@pytest.mark.parametrize("answer", [{-30, 20, -6}, {"a": -30, "b": 20, "c": -6}, frozenset((-30, 20, -6))])
+def test_product_gradient_without_an_order_is_refused(answer, capsys):
+    check_product_gradient(answer)
+    assert_rejected(verdict(capsys), "keeps no order")
+
+
+def test_product_gradient_as_values_and_decimals(capsys):
+    check_product_gradient([Value(-30.0), Decimal("20.0001"), np.float32(-6.0)])
+    assert verdict(capsys) == "[✓] gradient of a·b·c: correct!"
+
+
+def clamped_step(f, x, h=1e-5):
+    h = max(h, 1e-5)
+    return (f(x + h) - f(x - h)) / (2 * h)
+
+
+def test_central_difference_uses_a_tiny_h_as_given(capsys):
+    check_central_difference(clamped_step)
+    assert_rejected(verdict(capsys), "use the h you are given, however small")
