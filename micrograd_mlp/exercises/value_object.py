@@ -13,7 +13,7 @@ import numbers
 import operator
 import random
 
-from . import Mistake, NotAnswered, as_number, call, exercise, expect_exact
+from . import Mistake, NotAnswered, as_number, call, exercise, expect_exact, fingerprint
 from ._stubs import is_stub
 
 __all__ = ["check_value_class", "check_weighted_sum", "check_node_count"]
@@ -23,7 +23,7 @@ _OPERATIONS = {"+": (operator.add, "sum"), "*": (operator.mul, "product")}
 
 def _checked_result(Value, left, right, symbol, what):
     """``left <symbol> right`` with the student's class, checked field by field; returns the result."""
-    snapshot = [(v, v.data, getattr(v, "children", None)) for v in (left, right)]
+    before = [fingerprint(v) for v in (left, right)]  # every field, children included: an op written onto an input shows
     function, name = _OPERATIONS[symbol]
     result = call(function, left, right, case=what)
     if result is None:
@@ -37,9 +37,9 @@ def _checked_result(Value, left, right, symbol, what):
         raise Mistake(f"{what} returned a {type(result).__name__}: it should return a new Value")
     if result is left or result is right:
         raise Mistake(f"{what} returned one of its inputs: create a new Value for the result and leave the inputs as they were")
-    for v, data, children in snapshot:
-        if v.data != data or getattr(v, "children", None) is not children:
-            raise Mistake(f"{what} changed one of its inputs: compute a new Value and leave self and other as they were")
+    if [fingerprint(v) for v in (left, right)] != before:
+        raise Mistake(f"{what} changed one of its inputs (its data, children, op or label): compute a new Value and "
+                      "leave self and other as they were")
 
     (other_symbol,) = set(_OPERATIONS) - {symbol}
     expected = function(left.data, right.data)
@@ -87,9 +87,13 @@ def check_value_class(Value):
     rng = random.Random(2602)
     a, b, c = (call(Value, round(rng.uniform(-5.0, 5.0), 3), case="Value(number)") for _ in range(3))
     for leaf in (a, b, c):
-        if tuple(getattr(leaf, "children", "missing")) != () or getattr(leaf, "op", None) != "":
+        children = getattr(leaf, "children", None)
+        if not isinstance(children, (tuple, list)) or children or getattr(leaf, "op", None) != "":
             raise Mistake("a new input Value should have no children, (), and op '': keep __init__ as it was given")
-    _checked_result(Value, a, b, "+", "a + b")
+    first = _checked_result(Value, a, b, "+", "a + b")
+    if _checked_result(Value, a, b, "+", "a + b, a second time") is first:
+        raise Mistake("a + b gave the same Value object twice: create a new Value at every call, since each use of "
+                      "an operation is a node of its own in the graph")
     _checked_result(Value, a, b, "*", "a * b")
     _checked_result(Value, a, a, "*", "a * a (a value used twice)")
     product = _checked_result(Value, a, b, "*", "a * b, inside (a * b + c) * (a + c),")
@@ -117,8 +121,12 @@ def _trace(root):
     return nodes
 
 
+def _label(v):
+    return getattr(v, "label", "")
+
+
 def _describe(v):
-    children = [getattr(child, "label", "") or "an unlabelled value" for child in v.children]
+    children = [_label(child) or "an unlabelled value" for child in v.children]
     return f"the {v.op} of {' and '.join(children)}"
 
 
@@ -132,6 +140,9 @@ def check_weighted_sum(n):
     if not all(hasattr(n, field) for field in ("data", "children", "op")):
         raise Mistake(f"n should be a Value, but it is {type(n).__name__}")
     nodes = _trace(n)
+    if not all(hasattr(v, "label") for v in nodes):
+        raise Mistake("the Values of n have no label attribute: keep the label parameter of __init__ and its line "
+                      "self.label = label")
     inputs = [v for v in nodes if not v.children]
     by_label = {}
     for v in inputs:
@@ -149,18 +160,18 @@ def check_weighted_sum(n):
     if extra:
         raise Mistake(f"the graph of n has inputs the sum does not need: {', '.join(map(repr, extra))}")
     operations = [v for v in nodes if v.children]
-    products = [v for v in operations if v.op == "*"]
-    sums = [v for v in operations if v.op == "+"]
+    products = [v for v in operations if getattr(v, "op", None) == "*"]
+    sums = [v for v in operations if getattr(v, "op", None) == "+"]
     if len(products) != 2 or len(sums) != 2 or len(operations) != 4:
         raise Mistake("n = x1·w1 + x2·w2 + b needs exactly two multiplications and two additions")
     for product in products:
-        if {getattr(child, "label", "") for child in product.children} not in _PAIRS:
+        if {_label(child) for child in product.children} not in _PAIRS:
             raise Mistake(f"one multiplication is {_describe(product)}: multiply each input by its own weight (x1 by w1, x2 by w2)")
     for v in operations:
         if not v.label:
             raise Mistake(f"the value computed as {_describe(v)} has no label: give every value a label")
     expected = _INPUTS["x1"] * _INPUTS["w1"] + _INPUTS["x2"] * _INPUTS["w2"] + _INPUTS["b"]
-    if n.op != "+" or not math.isclose(n.data, expected, rel_tol=1e-12):
+    if n.op != "+" or not math.isclose(as_number(n.data, "the data of n"), expected, rel_tol=1e-12):
         raise Mistake("n should be the final sum: the two products and b added together")
 
 
@@ -169,6 +180,8 @@ def check_node_count(answer):
     """[number of Values, number of operations] in the graph of n = x1·w1 + x2·w2 + b, exactly."""
     if answer is None or answer is Ellipsis:
         raise NotAnswered
+    if isinstance(answer, (set, frozenset, dict)):
+        raise Mistake(f"a {type(answer).__name__} keeps no order: give a list of two whole numbers, [boxes, ovals]")
     if isinstance(answer, (str, bytes)) or not hasattr(answer, "__len__") or len(answer) != 2:
         raise Mistake("give a list of two whole numbers: [boxes, ovals]")
     inputs = len(_INPUTS)

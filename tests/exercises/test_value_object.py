@@ -4,10 +4,7 @@ import pytest
 
 from micrograd_mlp import Value as PackageValue
 from micrograd_mlp.exercises.value_object import check_node_count, check_value_class, check_weighted_sum
-
-
-def verdict(capsys):
-    return capsys.readouterr().out.strip()
+from verdicts import assert_rejected, verdict
 
 
 def make_class(add, mul):
@@ -222,3 +219,75 @@ def test_count_mistakes(answer, words, capsys):
     out = verdict(capsys)
     assert out.startswith("[✗]") and words in out, out
     assert "9" not in out.split("not yet:")[1].replace("9.5", "")
+
+
+# --- inputs left alone, a new node at every call, odd answers, code that never ends ------------------------
+
+
+def writes_op_onto_input(self, other):
+    self.op = "+"
+    return type(self)(self.data + other.data, (self, other), "+")
+
+
+def overwrites_other_data(self, other):
+    result = type(self)(self.data + other.data, (self, other), "+")
+    other.data = 0.0
+    return result
+
+
+def cached_add(self, other, _cache={}):
+    key = (id(self), id(other))
+    if key not in _cache:
+        _cache[key] = type(self)(self.data + other.data, (self, other), "+")
+    return _cache[key]
+
+
+@pytest.mark.parametrize(
+    "add, words",
+    [
+        (writes_op_onto_input, "a + b changed one of its inputs (its data, children, op or label)"),
+        (overwrites_other_data, "a + b changed one of its inputs"),
+        (cached_add, "the same Value object twice"),
+    ],
+)
+def test_an_operation_leaves_its_inputs_and_makes_a_new_node_each_time(add, words, capsys):
+    check_value_class(make_class(add, right_mul))
+    assert_rejected(verdict(capsys), words)
+
+
+def test_an_endless_operation_times_out(monkeypatch):
+    def endless(self, other):
+        while True:
+            pass
+
+    monkeypatch.setattr(check_value_class, "seconds", 1)
+    assert check_value_class.grade(make_class(endless, right_mul)).result == "timeout"
+
+
+class Unlabelled:
+    def __init__(self, data, children=(), op=""):
+        self.data, self.children, self.op = data, children, op
+
+    def __add__(self, other):
+        return Unlabelled(self.data + other.data, (self, other), "+")
+
+    def __mul__(self, other):
+        return Unlabelled(self.data * other.data, (self, other), "*")
+
+
+def test_a_class_without_labels_gets_a_verdict(capsys):
+    x1, x2, w1, w2, b = (Unlabelled(v) for v in (2.0, 0.0, -3.0, 1.0, 6.8813735870195432))
+    check_weighted_sum(x1 * w1 + x2 * w2 + b)
+    assert_rejected(verdict(capsys), "no label attribute")
+
+
+@pytest.mark.parametrize("answer", [{9, 4}, {"boxes": 9, "ovals": 4}])
+def test_a_count_without_order_gets_a_verdict(answer, capsys):
+    check_node_count(answer)
+    assert_rejected(verdict(capsys), "keeps no order")
+
+
+@pytest.mark.parametrize("answer", [{1, 2}, {"n": 1.0}, [PackageValue(1.0)]])
+def test_odd_graphs_get_a_verdict(answer, capsys):
+    check_weighted_sum(answer)
+    assert_rejected(verdict(capsys), "n should be a Value")
