@@ -1,10 +1,12 @@
 """The notebooks' structure and the rules of their exercises.
 
-nbval (in `make test`) re-executes them and compares outputs; these tests check
+nbval (in `make test`) re-executes them as shipped and compares outputs: that
+run is a student's who skips every exercise, and the stored outputs hold no
+[✓] (tested here), so Run All never answers for the student. These tests check
 what nbval cannot: how they look when a fresh clone is opened without running,
-that no check call carries its answer as a number, and that a student who
-skips every exercise can still run each notebook to the end (with the worked
-solutions removed, nothing fails and no check says [✓]).
+that no check call carries its answer as a number, that the worked solutions
+are shown but never run, and that each worked solution, pasted into the
+notebook, passes its check.
 """
 
 import ast
@@ -80,15 +82,33 @@ def test_every_stored_picture_shows_in_an_untrusted_notebook(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_has_exercises_with_hidden_worked_solutions(path):
+def test_worked_solutions_are_shown_collapsed_and_never_run(path):
     cells = load(path).cells
-    solutions = [cell for cell in cells if "solution" in cell.metadata.get("tags", [])]
+    solutions = [cell for cell in cells if is_solution(cell)]
     assert solutions, "no cell tagged solution"
     for cell in solutions:
-        assert cell.cell_type == "code"
-        assert cell.metadata.get("jupyter", {}).get("source_hidden") is True  # collapsed in JupyterLab
-        assert cell.metadata.get("cellView") == "form" and cell.source.startswith("#@title")  # hidden in Colab
+        assert cell.cell_type == "markdown", f"a worked solution in a code cell would run with Run All:\n{cell.source}"
+        assert cell.source.startswith("<details>") and cell.source.rstrip().endswith("</details>")  # collapsed
+        assert solution_code(cell).strip(), f"no ```python block in:\n{cell.source}"
     assert any(CHECK_CALL.search(cell.source) for cell in cells if cell.cell_type == "code"), "no check call"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_running_every_cell_answers_no_exercise(path):
+    """The stored outputs are what Run All prints (nbval proves it): no check says [✓], none is left unrun."""
+    for cell in load(path).cells:
+        if cell.cell_type == "code" and CHECK_CALL.search(cell.source):
+            texts = list(output_texts(cell))
+            assert texts, f"a check cell stored no verdict:\n{cell.source}"
+            assert not any("[✓]" in text for text in texts), f"a check passed without the student's code:\n{cell.source}"
+
+
+SOLUTION_BLOCK = re.compile(r"```python\n(.*?)\n```", re.S)
+
+
+def solution_code(cell):
+    """The code of a worked solution: the ```python block inside its Markdown."""
+    return "\n\n".join(SOLUTION_BLOCK.findall(cell.source))
 
 
 CHECK_CALL = re.compile(r"\bcheck\w*\(")
@@ -175,19 +195,40 @@ def output_texts(cell):
             yield output.get("data", {}).get("text/plain", "")
 
 
+def with_solutions_run(notebook):
+    """The notebook as a student who pasted every worked solution would run it, up to the last exercise.
+
+    Each solution becomes a code cell followed by its exercise's check cell (the last check before it).
+    Returns the notebook and the check cells that must then say [✓].
+    """
+    cells, proofs, last_check = [], [], None
+    for cell in notebook.cells:
+        if is_solution(cell):
+            proof = nbformat.v4.new_code_cell(last_check.source)
+            cells += [nbformat.v4.new_code_cell(solution_code(cell)), proof]
+            proofs.append(proof)
+        else:
+            cells.append(cell)
+            if cell.cell_type == "code" and CHECK_CALL.search(cell.source):
+                last_check = cell
+    notebook.cells = cells[: cells.index(proofs[-1]) + 1]  # nothing after the last exercise can change a verdict
+    return notebook, proofs
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_runs_to_the_end_without_the_solutions_and_without_a_tick(path, tmp_path):
-    """A student who skips every exercise: no worked solution runs, yet every later cell works and no check passes."""
+def test_every_worked_solution_passes_its_check(path, tmp_path):
     if path.name in TORCH_NOTEBOOKS and not torch_importable():
         pytest.skip(f"{path.name} needs PyTorch, which is not installed: pip install -e '.[torch]'")
-    notebook = load(path)
-    skipped = {"solution"} | (set() if torch_importable() else {TORCH_TAG})
-    notebook.cells = [cell for cell in notebook.cells if not skipped & set(cell.metadata.get("tags", []))]
+    notebook, proofs = with_solutions_run(load(path))
+    if not torch_importable():
+        notebook.cells = [cell for cell in notebook.cells if TORCH_TAG not in cell.metadata.get("tags", [])]
     # Run in an empty folder, so that a notebook that writes files cannot touch the repository.
     NotebookClient(notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
-    for cell in notebook.cells:
-        for text in output_texts(cell):
-            assert "[✓]" not in text, f"a check passed with the solutions removed, in:\n{cell.source}\n{text}"
+    for proof in proofs:
+        texts = list(output_texts(proof))
+        assert texts and all(line.startswith("[✓]") for text in texts for line in text.splitlines()), (
+            f"a worked solution does not pass its check:\n{proof.source}\n{texts}"
+        )
 
 
 SLIDE_TYPES = {"slide", "subslide", "fragment", "-", "skip", "notes"}
