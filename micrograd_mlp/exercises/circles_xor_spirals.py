@@ -1,8 +1,10 @@
 """Checks for notebook 09, circles, XOR and spirals: the cross-entropy on logits, probabilities, parameter counts.
 
 ``check_stable_bce`` runs the student's ``stable_bce(z, y)`` on logits the
-notebook never shows, ordinary ones first and then extreme ones (±40, ±800),
-and compares with the package's ``binary_cross_entropy``. When it is wrong it
+notebook never shows, ordinary ones first (±0 among them), then larger ones
+(12 to 37, where the textbook formula loses its digits or takes the log of 0)
+and extreme ones (±40, ±800), and compares with the package's
+``binary_cross_entropy``, which (like ``Value.softplus``) it refuses to see called. When it is wrong it
 says which: a formula that takes the log of 0 or overflows (the textbook one,
 or softplus written as ln(1 + eᶻ)), the max(z, 0) or the −y·z left out or with
 the wrong sign, the labels swapped, e^(+|z|) or e^(−z) where e^(−|z|) belongs; failing
@@ -16,7 +18,8 @@ import random
 from ..engine import Value
 from ..losses import binary_cross_entropy
 from ..nn import MLP
-from . import Mistake, NotAnswered, as_number, exercise, expect_close, expect_exact
+from . import Mistake, NotAnswered, as_number, call, exercise, expect_close, expect_exact
+from ._stubs import returned
 
 __all__ = ["check_stable_bce", "check_bce_gradient", "check_probability_at_origin", "check_parameter_count"]
 
@@ -33,13 +36,22 @@ def _bce(z, y):
 
 
 def _logits(seed=909):
-    """Ordinary logits first (where even the textbook formula works), then the extremes it cannot take."""
+    """Ordinary logits first (where even the textbook formula works), then the ranges it cannot take.
+
+    ±0 (a branch on the sign must not forget z = 0); 12 to 27, where the textbook formula loses digits and an
+    approximation softplus(z) ≈ z taken too early is still off; 31 to 37, where σ(z) rounds to 1; and the extremes.
+    Beyond |z| ≈ 28 e^(−|z|) is below the check's precision, so softplus(z) ≈ max(z, 0) counts as exact there.
+    """
     rng = random.Random(seed)
-    ordinary = [round(rng.uniform(-6.0, 6.0), 3) for _ in range(6)]
+    ordinary = [round(rng.uniform(-6.0, 6.0), 3) for _ in range(6)] + [0.0, -0.0]
+    middle = [12.5, -14.0, 20.5, -24.0, 26.0, -31.0, 36.75]
     extreme = [40.0, -40.0, 800.0, -800.0, round(rng.uniform(100.0, 700.0), 1), -round(rng.uniform(100.0, 700.0), 1)]
-    for z in ordinary + extreme:
+    for z in ordinary + middle + extreme:
         for y in (0.0, 1.0):
             yield z, y
+
+
+_ORDINARY = 6.0  # the largest |z| of the ordinary logits
 
 
 def _softplus(z):
@@ -65,17 +77,12 @@ def _slips(z, y):
     ]
 
 
-@exercise("stable cross-entropy")
-def check_stable_bce(stable_bce):
-    """``stable_bce(z, y)`` for a float logit and a label 0/1, against ``binary_cross_entropy``, also at ±800."""
-    if not callable(stable_bce):
-        raise Mistake(f"stable_bce should be a function, but it is {type(stable_bce).__name__}")
-    for z, y in _logits():
-        case = f"z = {z:g}, y = {y:g}"
+def _loss(stable_bce, z, y, case):
+    """The student's loss at (z, y) as a float; the crashes an unstable formula meets are explained."""
+
+    def guarded(z, y):
         try:
-            result = stable_bce(z, y)
-        except (NotAnswered, NotImplementedError):
-            raise NotAnswered from None
+            return stable_bce(z, y)
         except ValueError as error:
             raise Mistake(f"on {case} your code raised ValueError ({error}): it takes the log of 0. In floating point "
                           "σ(z) rounds to 1.0 (or 0.0) long before z is large, so 1 − σ(z) is 0; do not compute σ(z) "
@@ -84,11 +91,19 @@ def check_stable_bce(stable_bce):
             raise Mistake(f"on {case} your code raised {type(error).__name__} ({error}): e to a large power does not "
                           "fit in a float. Compute softplus(z) as max(z, 0) + log1p(exp(−|z|)), which only ever takes "
                           "e to a power of 0 or less") from None
-        except Exception as error:  # any other crash: say where, in words the student can act on
-            raise Mistake(f"your code raised {type(error).__name__} on {case}: {error}") from None
-        if result is None or result is Ellipsis:
-            raise NotAnswered
-        value = as_number(result, f"your loss on {case}")
+
+    result = call(guarded, z, y, case=case, forbid=(binary_cross_entropy, Value.softplus))
+    return as_number(returned(stable_bce, result, "the loss, a number", case), f"your loss on {case}")
+
+
+@exercise("stable cross-entropy")
+def check_stable_bce(stable_bce):
+    """``stable_bce(z, y)`` for a float logit and a label 0/1, against ``binary_cross_entropy``, also at ±800."""
+    if not callable(stable_bce):
+        raise Mistake(f"stable_bce should be a function, but it is {type(stable_bce).__name__}")
+    for z, y in _logits():
+        case = f"z = {z:g}, y = {y:g}"
+        value = _loss(stable_bce, z, y, case)
         expected = _bce(z, y)
         if math.isclose(value, expected, rel_tol=1e-9, abs_tol=1e-12):
             continue
@@ -107,9 +122,11 @@ def check_stable_bce(stable_bce):
             raise Mistake(f"on {case}: {partly}")
         if matching:
             raise Mistake(f"on {case}: {matching[0][1]}")
-        if abs(z) >= 40:
-            raise Mistake(f"on {case} your loss has lost its precision: the formula works for ordinary logits but not "
-                          "for large ones; use softplus(z) − y·z with softplus(z) = max(z, 0) + log1p(exp(−|z|))")
+        if abs(z) > _ORDINARY and all(_right_at(stable_bce, *other) for other in _logits() if abs(other[0]) <= _ORDINARY):
+            raise Mistake(f"on {case} your loss is off: the formula works for ordinary logits but not for large ones, "
+                          "where it loses its precision (σ(z) rounds towards 1) or approximates softplus(z) by "
+                          "max(z, 0) too early; use softplus(z) − y·z with softplus(z) = max(z, 0) + log1p(exp(−|z|)), "
+                          "exact for every z")
         if math.isclose(value, expected, abs_tol=1e-3):
             raise Mistake(f"on {case} your loss is close but not equal: return the loss as computed, without rounding "
                           "it (the check compares about 9 significant digits)")
@@ -118,9 +135,14 @@ def check_stable_bce(stable_bce):
 
 def _loss_or_none(stable_bce, z, y):
     try:
-        return float(stable_bce(z, y))
-    except Exception:  # a crash on this case: judged elsewhere
+        return _loss(stable_bce, z, y, f"z = {z:g}, y = {y:g}")
+    except (Mistake, NotAnswered):  # a crash on this case: judged elsewhere
         return None
+
+
+def _right_at(stable_bce, z, y):
+    value = _loss_or_none(stable_bce, z, y)
+    return value is not None and math.isclose(value, _bce(z, y), rel_tol=1e-9, abs_tol=1e-12)
 
 
 def _explains_all(stable_bce, slip):
@@ -136,9 +158,8 @@ def _partly_right(stable_bce):
     """Which half of the ordinary cases the student's loss gets right, when it is exactly one: a label or a sign of z."""
     right = {}
     for z, y in _logits():
-        if abs(z) < 40:  # the ordinary logits, where any correct formula works
-            value = _loss_or_none(stable_bce, z, y)
-            right[z, y] = value is not None and math.isclose(value, _bce(z, y), rel_tol=1e-9, abs_tol=1e-12)
+        if abs(z) <= _ORDINARY:  # the ordinary logits, where any correct formula works
+            right[z, y] = _right_at(stable_bce, z, y)
     halves = [
         (lambda z, y: y == 1.0, "your loss is right for y = 1 but not for y = 0: check how the label enters, "
                                 "the loss is softplus(z) − y·z"),
@@ -149,7 +170,8 @@ def _partly_right(stable_bce):
                                "max(z, 0) + ln(1 + e^(−|z|)), its max and its absolute value"),
     ]
     for in_half, message in halves:
-        if all(ok == in_half(*case) for case, ok in right.items()):
+        # at z = 0 the term y·z vanishes, so a wrong way of using the label is right there: leave it out
+        if all(ok == in_half(*case) for case, ok in right.items() if case[0] != 0.0):
             return message
     return None
 

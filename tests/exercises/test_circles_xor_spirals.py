@@ -2,24 +2,23 @@
 
 import math
 import re
+import time
+from decimal import Decimal
 
 import numpy as np
 import pytest
+from verdicts import assert_rejected, verdict
 
 from micrograd_mlp import MLP
 from micrograd_mlp.engine import Value
 from micrograd_mlp.exercises import circles_xor_spirals as checks
+from micrograd_mlp.losses import binary_cross_entropy
 
 
-def verdict(capsys):
-    return capsys.readouterr().out.strip()
-
-
-def assert_rejected(capsys, *fragments):
+def rejected(capsys, *fragments):
+    """The check's ``[✗]`` line, which names every fragment."""
     out = verdict(capsys)
-    assert out.startswith("[✗]"), out
-    for fragment in fragments:
-        assert fragment in out, out
+    assert_rejected(out, *fragments)
     return out
 
 
@@ -46,7 +45,10 @@ def sigmoid(z):
         lambda z, y: softplus(z) - y * z,
         lambda z, y: y * softplus(-z) + (1 - y) * softplus(z),
         lambda z, y: float(np.logaddexp(0.0, z) - y * z),
-        lambda z, y: Value(z).softplus().data - y * z,
+        lambda z, y: Value(softplus(z) - y * z),  # a Value where a float is expected: its number counts
+        lambda z, y: Decimal(softplus(z) - y * z),
+        lambda z, y: softplus(z) - y * z if abs(z) < 30 else max(z, 0.0) - y * z,  # e^(−30) is below the precision
+        lambda z, y: math.log1p(math.exp(-abs(z))) + (1 - y) * z if z >= 0 else math.log1p(math.exp(z)) - y * z,
     ],
 )
 def test_stable_bce_right(right, capsys):
@@ -57,7 +59,12 @@ def test_stable_bce_right(right, capsys):
 @pytest.mark.parametrize(
     "wrong, fragment",
     [
-        (lambda z, y: -(y * math.log(sigmoid(z)) + (1 - y) * math.log(1 - sigmoid(z))), "takes the log of 0"),
+        (lambda z, y: -(y * math.log(sigmoid(z)) + (1 - y) * math.log(1 - sigmoid(z))), "loses its precision"),
+        (lambda z, y: softplus(z) - y * z if abs(z) < 30 else -math.log(sigmoid(z) if y else 1 - sigmoid(z)),
+         "takes the log of 0"),
+        (lambda z, y: softplus(z) - y * z if abs(z) < 10 else max(z, 0.0) - y * z, "approximates softplus(z)"),
+        (lambda z, y: softplus(z) - y * z if abs(z) < 20 else max(z, 0.0) - y * z, "on z = 20.5"),
+        (lambda z, y: (softplus(z) - y * z) if z > 0 else (softplus(z) - y * z) if z < 0 else None, "returned None"),
         (lambda z, y: math.log(1 + math.exp(z)) - y * z, "OverflowError"),
         (lambda z, y: float(np.log1p(np.exp(np.float64(z)))) - y * z, "overflowed"),
         (lambda z, y: softplus(z) + y * z, "wrong sign"),
@@ -74,14 +81,15 @@ def test_stable_bce_right(right, capsys):
         (lambda z, y: softplus(z) - y * z if z < 0 else 2 * z - y * z, "right for z < 0 but not for z ≥ 0"),
         (lambda z, y: round(softplus(z) - y * z, 4), "without rounding"),
         (lambda z, y: softplus(z) - y * z + 0.01, "that is not −[y·ln σ(z)"),
-        (lambda z, y: float(np.float32(softplus(z) - y * z)) if abs(z) > 100 else softplus(z) - y * z, "lost its precision"),
+        (lambda z, y: float(np.float32(softplus(z) - y * z)) if abs(z) > 100 else softplus(z) - y * z,
+         "loses its precision"),
         (lambda z, y: [softplus(z) - y * z], "should be a number"),
     ],
 )
 def test_stable_bce_slips(wrong, fragment, capsys):
     with np.errstate(all="ignore"):
         checks.check_stable_bce(wrong)
-    assert_rejected(capsys, fragment, "z = ")
+    rejected(capsys, fragment, "z = ")
 
 
 def test_stable_bce_stub(capsys):
@@ -96,7 +104,37 @@ def test_stable_bce_stub(capsys):
     checks.check_stable_bce(raising_stub)
     assert verdict(capsys).startswith("[ ]")
     checks.check_stable_bce(lambda z, y: z / 0 if z > 1000 else {}[z])
-    assert_rejected(capsys, "KeyError on z = ")
+    rejected(capsys, "KeyError on z = ")
+
+
+@pytest.mark.parametrize(
+    "package_call, name",
+    [
+        (lambda z, y: binary_cross_entropy([Value(z)], [y]).data, "binary_cross_entropy"),
+        (lambda z, y: Value(z).softplus().data - y * z, "softplus"),
+    ],
+)
+def test_stable_bce_refuses_the_package_loss(package_call, name, capsys):
+    checks.check_stable_bce(package_call)
+    rejected(capsys, f"calls the package's", name, "write that part yourself")
+
+
+@pytest.mark.parametrize("odd", [lambda z, y: {softplus(z) - y * z}, lambda z, y: {"loss": 1.0}, lambda z, y: "1.0"])
+def test_stable_bce_odd_answers_get_a_verdict(odd, capsys):
+    checks.check_stable_bce(odd)
+    rejected(capsys, "should be a number", "z = ")
+
+
+def test_stable_bce_endless_loop_times_out(monkeypatch):
+    monkeypatch.setattr(checks.check_stable_bce, "seconds", 1)
+
+    def endless(z, y):
+        while z == z:
+            print(z)  # a lot of printing, swallowed
+
+    start = time.perf_counter()
+    assert checks.check_stable_bce.grade(endless).result == "timeout"
+    assert time.perf_counter() - start < 3
 
 
 # --- the number exercises -------------------------------------------------------------------------
@@ -115,7 +153,7 @@ def test_bce_gradient(capsys):
         (-0.38, "not right to 4 decimals"),
     ]:
         checks.check_bce_gradient(wrong)
-        assert not mentions(assert_rejected(capsys, fragment), right)
+        assert not mentions(rejected(capsys, fragment), right)
 
 
 def test_probability_at_origin(capsys):
@@ -130,7 +168,7 @@ def test_probability_at_origin(capsys):
     for wrong, fragment in [(logit, "that is the logit"), (1 - right, "class 0"), (100 * right, "percentage"),
                             (right + 0.01, "not right")]:
         checks.check_probability_at_origin(wrong, model)
-        assert not mentions(assert_rejected(capsys, fragment), right)
+        assert not mentions(rejected(capsys, fragment), right)
 
 
 def test_parameter_count(capsys):
@@ -149,4 +187,4 @@ def test_parameter_count(capsys):
         (right + 0.5, "not right"),
     ]:
         checks.check_parameter_count(wrong)
-        assert not mentions(assert_rejected(capsys, fragment), right)
+        assert not mentions(rejected(capsys, fragment), right)
