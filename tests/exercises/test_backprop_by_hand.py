@@ -2,13 +2,12 @@
 
 import math
 
+import numpy as np
 import pytest
 
+from micrograd_mlp.engine import Value
 from micrograd_mlp.exercises.backprop_by_hand import _hidden_cases, check_backprop_q, check_w2_gradient
-
-
-def verdict(capsys):
-    return capsys.readouterr().out.strip()
+from verdicts import assert_rejected, verdict
 
 
 def right(a, b, c, s, q):
@@ -193,3 +192,46 @@ def test_w2_gradient_mistakes(answer, words, capsys):
     out = verdict(capsys)
     assert out.startswith("[✗]") and words in out, out
     assert "0.088" not in out and "0.089" not in out
+
+
+# --- the package's backward is not the exercise, odd gradients, code that never ends ----------------------
+
+
+def package_backward(a, b, c, s, q):
+    q.backward()
+
+
+def float32_grads(a, b, c, s, q):
+    q.grad = np.float32(1.0)
+    s.grad = c.data * 1.0
+    c.grad = s.data * 1.0
+    a.grad = b.grad = np.float64(s.grad)
+
+
+def value_grads(a, b, c, s, q):
+    right(a, b, c, s, q)
+    a.grad = Value(a.grad)
+
+
+def test_calling_backward_is_refused(capsys):
+    check_backprop_q(package_backward)
+    assert_rejected(verdict(capsys), "calls the package's Value.backward: the exercise asks you to write that part yourself")
+
+
+def test_gradients_in_another_numeric_type_count(capsys):
+    check_backprop_q(float32_grads)
+    assert verdict(capsys).startswith("[✓]")
+
+
+def test_a_gradient_that_is_a_value_gets_a_verdict(capsys):
+    check_backprop_q(value_grads)
+    assert_rejected(verdict(capsys), "a.grad is Value", "it should be a number")
+
+
+def test_endless_backprop_times_out(monkeypatch):
+    def endless(a, b, c, s, q):
+        while True:
+            q.grad = 1.0
+
+    monkeypatch.setattr(check_backprop_q, "seconds", 1)
+    assert check_backprop_q.grade(endless).result == "timeout"
