@@ -31,8 +31,10 @@ class History:
 
     ``loss`` is what the step minimised (the data loss plus the L2 penalty), ``accuracy`` the
     accuracy on the step's batch, ``lr`` the learning rate used. With validation data,
-    ``val_loss`` (the same loss and penalty) and ``val_accuracy`` are measured on it with
-    the same weights, before the update; without, they stay empty.
+    ``val_loss`` (the same loss and penalty), ``val_data_loss`` (the data loss alone, without
+    the L2 penalty: what to compare across penalties, e.g. to choose ``alpha``) and
+    ``val_accuracy`` are measured on it with the same weights, before the update; without,
+    they stay empty.
     """
 
     loss: list = field(default_factory=list)
@@ -40,6 +42,7 @@ class History:
     lr: list = field(default_factory=list)
     val_loss: list = field(default_factory=list)
     val_accuracy: list = field(default_factory=list)
+    val_data_loss: list = field(default_factory=list)
 
 
 class TrainingDiverged(ArithmeticError):
@@ -58,7 +61,8 @@ class Trainer:
     optimizer: "sgd" (with ``momentum``) or "adam". lr: a number or a schedule ``lr(step)``;
     by default 0.1 for SGD and 0.01 for Adam. alpha: weight of the L2 penalty (0 for none).
     batch_size: examples per step, drawn with ``seed``; ``None`` uses all of them.
-    validation: ``(X_val, y_val)`` to measure after each step (no graph is built for it).
+    validation: ``(X_val, y_val)`` to measure at each step, with the weights the step starts from
+    (before its update; no graph is built for it).
     """
 
     def __init__(
@@ -172,7 +176,9 @@ class Trainer:
                 scores = [Value(row[0]) for row in rows] if len(rows[0]) == 1 else [list(map(Value, row)) for row in rows]
             else:
                 scores = [self.model(x) for x in X_val]
-            self.history.val_loss.append(self.loss_fn(scores, y_val).data + penalty)
+            data_loss = self.loss_fn(scores, y_val).data
+            self.history.val_data_loss.append(data_loss)
+            self.history.val_loss.append(data_loss + penalty)
             self.history.val_accuracy.append(accuracy(scores, y_val))
 
 

@@ -210,6 +210,30 @@ def test_validation_is_measured_with_the_weights_of_each_step_and_builds_no_grap
     assert fit(MLP(2, [4, 1]), X, y, steps=2, progress=False).val_loss == []
 
 
+def test_val_data_loss_is_the_validation_loss_without_the_penalty(moons):
+    from micrograd_mlp.losses import binary_cross_entropy, l2_penalty
+
+    X, y = moons
+    X_val, y_val = load("moons", n_samples=20, seed=9)
+    model = MLP(2, [4, 1], seed=1)
+    alpha = 0.05  # large, so that the penalty is far from negligible
+    seen = []
+
+    def record(step, m, history):  # the weights after step k are the ones step k + 1 measures
+        data = binary_cross_entropy([m(x) for x in X_val], list(y_val)).data
+        seen.append((data, data + l2_penalty(m.parameters(), alpha).data))
+
+    history = fit(model, X, y, loss="bce", steps=4, lr=0.1, alpha=alpha, validation=(X_val, y_val),
+                  progress=False, on_step=record)
+    assert len(history.val_data_loss) == len(history.val_loss) == 4
+    assert history.val_data_loss[1:] == pytest.approx([data for data, _ in seen[:3]], rel=1e-12)
+    assert history.val_loss[1:] == pytest.approx([total for _, total in seen[:3]], rel=1e-12)
+    assert all(total - data > 0.01 for total, data in zip(history.val_loss, history.val_data_loss))
+    unpenalised = fit(MLP(2, [4, 1], seed=1), X, y, loss="bce", steps=3, alpha=0.0, validation=(X_val, y_val), progress=False)
+    assert unpenalised.val_data_loss == unpenalised.val_loss  # no penalty: the two are the same numbers
+    assert fit(MLP(2, [4, 1]), X, y, steps=2, progress=False).val_data_loss == []
+
+
 def test_the_trainer_steps_one_at_a_time_exactly_like_fit(moons):
     from micrograd_mlp.train import Trainer
 
