@@ -1,14 +1,16 @@
 """Notebook 10's exercises: the weight → (colour, width) rule, and the step an early stop keeps."""
 
+import time
+from decimal import Decimal
+
 import numpy as np
 import pytest
+from verdicts import assert_rejected, verdict
 
+from micrograd_mlp import playground
+from micrograd_mlp.exercises import playground_experiments as checks
 from micrograd_mlp.exercises.playground_experiments import check_best_step, check_edge_style
 from micrograd_mlp.playground import NEGATIVE_WEIGHT, POSITIVE_WEIGHT, THICKEST, THINNEST
-
-
-def verdict(capsys):
-    return capsys.readouterr().out.strip()
 
 
 # ---------------------------------------------------------------- edge_style
@@ -24,7 +26,14 @@ def right_style_numpy(weight, largest):
     return (POSITIVE_WEIGHT, NEGATIVE_WEIGHT)[int(weight < 0)], np.float64(np.interp(share, [0, 1], [THINNEST, THICKEST]))
 
 
-@pytest.mark.parametrize("style", [right_style, right_style_numpy])
+def right_style_decimal(weight, largest):
+    colour = NEGATIVE_WEIGHT if weight < 0 else POSITIVE_WEIGHT
+    if not largest:
+        return [colour, Decimal(THINNEST)]  # a list, and a Decimal width: both fine
+    return [colour, Decimal(THINNEST) + Decimal(THICKEST - THINNEST) * Decimal(abs(weight)) / Decimal(largest)]
+
+
+@pytest.mark.parametrize("style", [right_style, right_style_numpy, right_style_decimal])
 def test_a_right_edge_style_passes(style, capsys):
     check_edge_style(style)
     assert verdict(capsys) == "[✓] how the playground draws a weight: correct!"
@@ -87,35 +96,57 @@ def width_only(weight, largest):
     "style, explanation",
     [
         (swapped_colours, "the colours are the wrong way round"),
-        (zero_is_negative, "a weight of exactly 0 is not negative"),
+        (zero_is_negative, "a weight of exactly 0 (or −0.0) is not negative"),
         (colour_by_name, "use the constants POSITIVE_WEIGHT and NEGATIVE_WEIGHT"),
         (signed_width, "the width grows with the size |w| of a weight, whatever its sign"),
         (no_thinnest, "every line is at least THINNEST wide"),
         (unscaled, "the width is not scaled by `largest`"),
         (divides_by_zero, "when every weight is 0 (largest = 0) your code divides by zero"),
         (squared, "it should grow in a straight line with |w|"),
-        (width_only, "return two things: (colour, width)"),
+        (width_only, "returned float: return two things, (colour, width)"),
+        (lambda w, big: right_style(w, max(big, 1.0)), "also below 1"),  # right only while largest ≥ 1
+        (lambda w, big: right_style(w, big) if big else (POSITIVE_WEIGHT, THICKEST), "every line should be the thinnest"),
+        (lambda w, big: (NEGATIVE_WEIGHT if str(w).startswith("-") else POSITIVE_WEIGHT, right_style(w, big)[1]),
+         "(or −0.0) is not negative"),
+        (lambda w, big: playground.edge_style(w, big), "calls the package's edge_style"),
+        (lambda w, big: {"colour": POSITIVE_WEIGHT, "width": THINNEST}, "returned dict"),
+        (lambda w, big: ([POSITIVE_WEIGHT], THINNEST), "use the constants"),
+        (lambda w, big: (right_style(w, big)[0], "thin"), "should be a number"),
     ],
 )
 def test_each_typical_edge_style_mistake_is_explained(style, explanation, capsys):
     check_edge_style(style)
-    out = verdict(capsys)
-    assert out.startswith("[✗] how the playground draws a weight: not yet:")
-    assert explanation in out
+    assert_rejected(verdict(capsys), "how the playground draws a weight: not yet:", explanation)
+
+
+def endless_style(weight, largest):
+    while True:
+        print(weight)
+
+
+def endless_step(history):
+    step = 0
+    while history.val_loss[step % len(history.val_loss)] != -1:
+        step += 1
+
+
+@pytest.mark.parametrize("check, endless", [(check_edge_style, endless_style), (check_best_step, endless_step)])
+def test_an_endless_loop_times_out(check, endless, monkeypatch):
+    monkeypatch.setattr(check, "seconds", 1)
+    start = time.perf_counter()
+    assert check.grade(endless).result == "timeout"
+    assert time.perf_counter() - start < 3
 
 
 def test_edge_style_messages_never_show_a_right_width(capsys):
-    import random
-
-    rng = random.Random(10)  # the check's hidden cases, drawn as it draws them
-    largest = round(rng.uniform(1.5, 3.0), 3)
-    weights = [round(rng.uniform(-largest, largest), 3) for _ in range(6)] + [largest, -largest, 0.0]
-    widths = {right_style(w, largest)[1] for w in weights}
+    cases = checks._style_cases()
+    inputs = {number for case in cases for number in case}
+    widths = {right_style(*case)[1] for case in cases}
     for style in (signed_width, no_thinnest, unscaled, squared, swapped_colours):
         check_edge_style(style)
         out = verdict(capsys)
         numbers = [float(word) for word in out.replace(":", " ").replace(",", " ").split() if _is_number(word)]
-        shown = [n for n in numbers if n not in weights and n != largest]  # the case's own inputs may be named
+        shown = [n for n in numbers if n not in inputs]  # the case's own inputs may be named
         assert not [n for n in shown if any(abs(n - width) < 5e-3 for width in widths)], out
 
 
@@ -138,7 +169,16 @@ def right_step_plain(history):
     return next(i for i, value in enumerate(history.val_loss, start=1) if value == best)
 
 
-@pytest.mark.parametrize("best_step", [right_step, right_step_plain, lambda h: np.argmin(h.val_loss) + 1])
+@pytest.mark.parametrize(
+    "best_step",
+    [
+        right_step,
+        right_step_plain,
+        lambda h: np.argmin(h.val_loss) + 1,
+        lambda h: float(np.argmin(h.val_loss) + 1),  # a whole number as a float counts
+        lambda h: sorted(range(1, len(h.val_loss) + 1), key=lambda k: h.val_loss[k - 1])[0],
+    ],
+)
 def test_a_right_best_step_passes(best_step, capsys):
     check_best_step(best_step)
     assert verdict(capsys) == "[✓] the step to stop at: correct!"
@@ -191,18 +231,52 @@ def the_loss_itself(history):
 )
 def test_each_typical_best_step_mistake_is_explained(best_step, explanation, capsys):
     check_best_step(best_step)
-    out = verdict(capsys)
-    assert out.startswith("[✗] the step to stop at: not yet:")
-    assert explanation in out
+    assert_rejected(verdict(capsys), "the step to stop at: not yet:", explanation)
+
+
+def sorts_in_place(history):
+    history.val_loss.sort()  # the smallest first: then step 1 looks best
+    return right_step(history)
+
+
+def empties(history):
+    lowest = right_step(history)
+    history.val_loss.clear()
+    return lowest
+
+
+def remembers(history, seen={}):  # noqa: B006 - the mistake under test: a default argument keeps a value
+    return seen.setdefault("step", right_step(history))
+
+
+def forgets_to_return(history):
+    right_step(history)
+
+
+def skips_the_first(history):
+    return int(np.argmin(history.val_loss[1:])) + 2  # "step 1 is before training": wrong on a 1-step history
+
+
+@pytest.mark.parametrize(
+    "best_step, explanation",
+    [
+        (sorts_in_place, "changed the history"),
+        (empties, "changed the history"),
+        (remembers, "on a hidden history of 80 steps"),
+        (skips_the_first, "ValueError on a hidden history of 1 step"),
+        (forgets_to_return, "returned None"),
+        (lambda h: {right_step(h)}, "should be a number"),
+        (lambda h: 2.5, "a whole number of steps"),
+        (lambda h: "3", "should be a number"),
+    ],
+)
+def test_odd_or_changing_best_steps_get_a_verdict(best_step, explanation, capsys):
+    check_best_step(best_step)
+    assert_rejected(verdict(capsys), "the step to stop at: not yet:", explanation)
 
 
 def test_best_step_messages_never_show_the_right_step(capsys):
-    from micrograd_mlp.exercises import playground_experiments as checks
-
-    import random
-
-    rng = random.Random(2026)
-    right_steps = {right_step(checks._hidden_history(rng, steps)) for steps in (37, 80, 150)} | {3}
+    right_steps = {right_step(history) for history, _ in checks._histories()}
     for best_step in (index_not_step, lowest_training_loss, last_of_ties, highest_test_loss):
         check_best_step(best_step)
         out = verdict(capsys)
