@@ -4,27 +4,38 @@
 data are sorted by class (as real files often are), so a split that forgets
 to shuffle gives a test set of one class, and every point carries its own
 index, so a point used twice (leakage) or a label separated from its point
-is found and named.
+is found and named. The caller's X and y must come back unchanged, ten seeds
+must give ten different splits, and scikit-learn's ``train_test_split``, the
+function the exercise rebuilds, is refused.
 """
 
+import inspect
+import math
 import random
+import sys
 
 from . import Mistake, call, exercise
 from ._stubs import returned
 
 __all__ = ["check_split"]
 
-# (number of points, number of test points, seed): sizes and seeds the notebook never uses. Each test part is
-# big enough that a random one is practically never the first or last n_test points, which would look unshuffled.
-_CASES = [(60, 15, 3), (41, 10, 11), (30, 21, 5)]
+# (number of points, number of test points, number of classes, seed): sizes and seeds the notebook never uses,
+# down to a test part of one point and a training part of one point, and twelve classes (labels 10 and 11).
+_CASES = [(60, 15, 2, 3), (41, 10, 3, 11), (30, 21, 2, 5), (7, 1, 2, 8), (9, 8, 2, 13), (48, 12, 12, 21)]
 
 
-def _hidden_data(n, seed):
-    """n points [i, noise] sorted by class: the first half class 0, the rest class 1."""
+def _hidden_data(n, classes, seed):
+    """n points [i, noise] sorted by class: class 0 first, then class 1, and so on (labels are ints 0, 1, ...)."""
     rng = random.Random(1000 + seed)
     X = [[float(i), round(rng.uniform(-1.0, 1.0), 6)] for i in range(n)]
-    y = [0.0 if i < n // 2 else 1.0 for i in range(n)]
+    y = [i * classes // n for i in range(n)]
     return X, y
+
+
+def _scikit_learn_split():
+    """scikit-learn's train_test_split, if the student's code has imported it (then calling it is refused)."""
+    module = sys.modules.get("sklearn.model_selection")
+    return (inspect.unwrap(module.train_test_split),) if module is not None else ()
 
 
 def _point(x, where):
@@ -34,27 +45,35 @@ def _point(x, where):
         raise Mistake(f"{where} should be a list of points (each a list of numbers), but holds {x!r}") from None
 
 
-def _as_list(part, name):
-    if isinstance(part, (str, bytes)) or not hasattr(part, "__len__"):
-        raise Mistake(f"{name} should be a list (or array), but it is {type(part).__name__}")
+def _as_list(part, name, case):
+    if isinstance(part, (str, bytes, dict, set, frozenset)) or not hasattr(part, "__len__"):
+        raise Mistake(f"on {case}: {name} should be a list (or array), but it is {type(part).__name__}")
     return list(part)
 
 
-def _split_once(split, n, n_test, seed):
+def _split_once(split, n, n_test, classes, seed):
     """Run the student's split on fresh hidden data; return the parts as indices into that data."""
-    X, y = _hidden_data(n, seed)
-    X_before, y_before = [list(x) for x in X], list(y)
+    X, y = _hidden_data(n, classes, seed)
     case = f"{n} points with n_test={n_test}, seed={seed}"
-    result = returned(split, call(split, X, y, n_test, seed, case=case), "X_train, X_test, y_train, y_test", case)
-    if isinstance(result, (str, bytes)) or not hasattr(result, "__len__") or len(result) != 4:
-        raise Mistake("return four things, in scikit-learn's order: X_train, X_test, y_train, y_test")
-    second = list(result[1]) if hasattr(result[1], "__len__") else []
-    if second and not hasattr(second[0], "__len__"):  # labels (numbers) where the test points should be
+    try:
+        result = call(split, X, y, n_test, seed, case=case, forbid=_scikit_learn_split(),
+                      unchanged={0: "the caller's X", 1: "the caller's y"})
+    except Mistake as mistake:
+        if "calls the package's train_test_split" in str(mistake):
+            raise Mistake("your code calls scikit-learn's train_test_split: the exercise asks you to write it yourself "
+                          "(shuffle a list of indices, then cut)") from None
+        raise
+    result = returned(split, result, "X_train, X_test, y_train, y_test", case)
+    if isinstance(result, (str, bytes, dict, set, frozenset)) or not hasattr(result, "__len__") or len(result) != 4:
+        raise Mistake(f"on {case} your function returned a {type(result).__name__}: return four things, in "
+                      "scikit-learn's order: X_train, X_test, y_train, y_test")
+    X_train, X_test, y_train, y_test = (_as_list(part, name, case) for part, name in
+                                        zip(result, ("X_train", "X_test", "y_train", "y_test")))
+    if X_test and not _is_point(X_test[0]):  # labels (numbers) where the test points should be
         raise Mistake(
             "the second thing you return holds labels, not points: return in scikit-learn's order "
             "X_train, X_test, y_train, y_test (the points of both parts first, then their labels)"
         )
-    X_train, X_test, y_train, y_test = (_as_list(part, name) for part, name in zip(result, ("X_train", "X_test", "y_train", "y_test")))
     if len(X_train) != len(y_train) or len(X_test) != len(y_test):
         raise Mistake(f"on {case}: each part needs one label per point, but X and y of a part have different lengths")
     if len(X_train) == n_test and len(X_test) == n - n_test and n_test != n - n_test:
@@ -62,7 +81,7 @@ def _split_once(split, n, n_test, seed):
     if len(X_test) != n_test:
         raise Mistake(f"on {case}: the test part should hold n_test points (the number you were given), yours holds a different number")
 
-    index_of = {tuple(x): i for i, x in enumerate(X_before)}
+    index_of = {tuple(x): i for i, x in enumerate(X)}
     parts = {}
     for name, points, labels in (("training", X_train, y_train), ("test", X_test, y_test)):
         indices = []
@@ -70,9 +89,9 @@ def _split_once(split, n, n_test, seed):
             i = index_of.get(_point(x, f"X_{'train' if name == 'training' else 'test'}"))
             if i is None:
                 raise Mistake(f"on {case}: your {name} part holds a point that is not one of the input points: return the points themselves, unchanged")
-            if float(label) != y_before[i]:
+            if _label(label, case) != y[i]:
                 raise Mistake(
-                    f"on {case}: labels got separated from their points (a point of class {y_before[i]:g} came back with "
+                    f"on {case}: labels got separated from their points (a point of class {y[i]} came back with "
                     "another label): shuffle one list of indices and take X and y with the same indices"
                 )
             indices.append(i)
@@ -87,9 +106,8 @@ def _split_once(split, n, n_test, seed):
         )
     if len(parts["training"]) + len(parts["test"]) != n:
         raise Mistake(f"on {case}: some points are in neither part: every point must go to exactly one of them")
-    if X != X_before or y != y_before:
-        raise Mistake(f"on {case}: your function reordered or changed the caller's X or y: shuffle a copy (e.g. of the indices) instead")
-    if set(parts["test"]) in (set(range(n_test)), set(range(n - n_test, n))):
+    # Only where a shuffled split is practically never one of the two ends (1 chance in a million or less).
+    if math.comb(n, n_test) >= 2_000_000 and set(parts["test"]) in (set(range(n_test)), set(range(n - n_test, n))):
         raise Mistake(
             f"on {case}: your test part is the first or the last n_test points, not a random choice; on data sorted by "
             "class (like the hidden data here) its points are nearly all of one class. Shuffle before you cut"
@@ -97,16 +115,30 @@ def _split_once(split, n, n_test, seed):
     return parts["training"], parts["test"]
 
 
+def _is_point(thing):
+    return hasattr(thing, "__len__") and not isinstance(thing, (str, bytes))
+
+
+def _label(label, case):
+    try:
+        return float(label)
+    except (TypeError, ValueError):
+        raise Mistake(f"on {case}: y_train and y_test should hold labels (numbers), but one is {label!r}") from None
+
+
 @exercise("a train/test split by hand")
 def check_split(split):
     """``split(X, y, n_test, seed)`` returns X_train, X_test, y_train, y_test: every point in one part, shuffled with ``seed``."""
-    for n, n_test, seed in _CASES:
-        first = _split_once(split, n, n_test, seed)
-        if _split_once(split, n, n_test, seed) != first:
+    for n, n_test, classes, seed in _CASES:
+        first = _split_once(split, n, n_test, classes, seed)
+        if _split_once(split, n, n_test, classes, seed) != first:
             raise Mistake(
                 f"two calls with the same seed ({seed}) gave different splits: draw with random.Random(seed), "
                 "so that a split can be reproduced"
             )
-    n, n_test, _ = _CASES[0]
-    if len({tuple(_split_once(split, n, n_test, seed)[1]) for seed in range(4)}) == 1:
-        raise Mistake("the seed does not change the split: every seed gave the same test points; shuffle with random.Random(seed)")
+    n, n_test, classes, _ = _CASES[0]
+    seeds = [0, 1, 2, 3, 4, 5, 17, 100, 12345, 2**40]
+    test_parts = {tuple(sorted(_split_once(split, n, n_test, classes, seed)[1])) for seed in seeds}
+    if len(test_parts) < len(seeds):
+        raise Mistake(f"of {len(seeds)} different seeds, some gave the same test points: every seed should give its "
+                      "own split; shuffle with random.Random(seed), using the whole seed")

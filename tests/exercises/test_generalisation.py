@@ -1,15 +1,14 @@
 """Notebook 11's exercise: a train/test split by hand, right and in each of its typical wrong forms."""
 
 import random
+import time
 
+import numpy as np
 import pytest
 from sklearn.model_selection import train_test_split
+from verdicts import assert_rejected, verdict
 
 from micrograd_mlp.exercises.generalisation import check_split
-
-
-def verdict(capsys):
-    return capsys.readouterr().out.strip()
 
 
 def right(X, y, n_test, seed):
@@ -19,11 +18,23 @@ def right(X, y, n_test, seed):
     return [X[i] for i in train], [X[i] for i in test], [y[i] for i in train], [y[i] for i in test]
 
 
-def with_scikit_learn(X, y, n_test, seed):
-    return train_test_split(X, y, test_size=n_test, random_state=seed)
+def with_sample(X, y, n_test, seed):
+    test = random.Random(seed).sample(range(len(X)), n_test)
+    train = [i for i in range(len(X)) if i not in set(test)]
+    return [X[i] for i in train], [X[i] for i in test], [y[i] for i in train], [y[i] for i in test]
 
 
-@pytest.mark.parametrize("split", [right, with_scikit_learn])
+def with_numpy(X, y, n_test, seed):
+    order = np.random.default_rng(seed).permutation(len(X))
+    X, y = np.array(X), np.array(y)
+    return X[order[n_test:]], X[order[:n_test]], y[order[n_test:]], y[order[:n_test]]
+
+
+def tuples_of_tuples(X, y, n_test, seed):
+    return tuple(tuple(tuple(x) if isinstance(x, list) else x for x in part) for part in right(X, y, n_test, seed))
+
+
+@pytest.mark.parametrize("split", [right, with_sample, with_numpy, tuples_of_tuples])
 def test_a_right_split_passes(split, capsys):
     check_split(split)
     assert verdict(capsys) == "[✓] a train/test split by hand: correct!"
@@ -122,6 +133,40 @@ def rescaled(X, y, n_test, seed):
     return [[2 * v for v in x] for x in X_train], X_test, y_train, y_test
 
 
+def with_scikit_learn(X, y, n_test, seed):
+    return train_test_split(X, y, test_size=n_test, random_state=seed)
+
+
+def sorts_the_callers_labels(X, y, n_test, seed):
+    X_train, X_test, y_train, y_test = right(X, y, n_test, seed)
+    y.sort(reverse=True)
+    return X_train, X_test, y_train, y_test
+
+
+def labels_as_text(X, y, n_test, seed):
+    X_train, X_test, y_train, y_test = right(X, y, n_test, seed)
+    return X_train, X_test, [[label] for label in y_train], y_test
+
+
+def labels_by_first_digit(X, y, n_test, seed):  # right for labels 0 to 9, wrong for 10 and 11
+    X_train, X_test, y_train, y_test = right(X, y, n_test, seed)
+    return X_train, X_test, [int(str(label)[0]) for label in y_train], [int(str(label)[0]) for label in y_test]
+
+
+_shared = random.Random(0)
+
+
+def keeps_a_generator(X, y, n_test, seed):  # seeds one generator once, then keeps drawing from it
+    order = list(range(len(X)))
+    _shared.shuffle(order)
+    test, train = order[:n_test], order[n_test:]
+    return [X[i] for i in train], [X[i] for i in test], [y[i] for i in train], [y[i] for i in test]
+
+
+def at_least_two_test_points(X, y, n_test, seed):
+    return right(X, y, max(n_test, 2), seed)
+
+
 def crashes(X, y, n_test, seed):
     return X[n_test + len(X)]
 
@@ -135,8 +180,18 @@ def crashes(X, y, n_test, seed):
         (shuffled_separately, "labels got separated from their points"),
         (with_replacement, "appears twice in your training part: draw without replacement"),
         (unseeded, "two calls with the same seed (3) gave different splits: draw with random.Random(seed)"),
-        (seed_ignored, "the seed does not change the split"),
-        (shuffles_the_callers_lists, "your function reordered or changed the caller's X or y"),
+        (seed_ignored, "some gave the same test points"),
+        (lambda X, y, n_test, seed: right(X, y, n_test, seed % 2), "some gave the same test points"),
+        (lambda X, y, n_test, seed: right(X, y, n_test, seed & 0xFFFF), "using the whole seed"),
+        (shuffles_the_callers_lists, "your function changed the caller's X on 60 points"),
+        (sorts_the_callers_labels, "your function changed the caller's y on 60 points"),
+        (with_scikit_learn, "calls scikit-learn's train_test_split"),
+        (lambda X, y, n_test, seed: dict(enumerate(right(X, y, n_test, seed))), "returned a dict: return four things"),
+        (lambda X, y, n_test, seed: set(map(id, right(X, y, n_test, seed))), "returned a set: return four things"),
+        (labels_as_text, "should hold labels (numbers)"),
+        (labels_by_first_digit, "labels got separated from their points"),
+        (keeps_a_generator, "gave different splits"),
+        (at_least_two_test_points, "the test part should hold n_test points"),
         (one_too_many, "the test part should hold n_test points (the number you were given)"),
         (swapped, "the training and test parts are swapped"),
         (sklearn_order_confused, "the second thing you return holds labels, not points: return in scikit-learn's order"),
@@ -150,6 +205,17 @@ def crashes(X, y, n_test, seed):
 )
 def test_each_typical_mistake_is_named(split, message, capsys):
     check_split(split)
-    out = verdict(capsys)
-    assert out.startswith("[✗] a train/test split by hand: not yet:")
-    assert message in out
+    assert_rejected(verdict(capsys), "a train/test split by hand: not yet:", message)
+
+
+def test_an_endless_loop_times_out(monkeypatch):
+    monkeypatch.setattr(check_split, "seconds", 1)
+
+    def endless(X, y, n_test, seed):
+        order = list(range(len(X)))
+        while len(set(order[:n_test])) <= n_test:  # never false
+            random.Random(seed).shuffle(order)
+
+    start = time.perf_counter()
+    assert check_split.grade(endless).result == "timeout"
+    assert time.perf_counter() - start < 3
