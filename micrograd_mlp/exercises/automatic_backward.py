@@ -3,14 +3,18 @@
 ``check_topological_order`` runs the student's ``topological_order(root)`` on
 graphs the notebook never shows (a diamond, ``a + a``, random graphs with shared
 values, a chain 2,000 deep and one 100,000 deep) and checks the order itself:
-every value once, each after all of its children. It names the value that is
-listed twice, left out or placed too early, and tells a recursive walk (it hits
-Python's recursion limit) and a ``visited`` list (it compares values one by
-one, far too slowly for a deep graph) from a real mistake.
+every value once, each after all of its children; each small graph is walked
+twice (nothing may be kept from the first call) and must come back unchanged.
+It names the value that is listed twice, left out or placed too early, and
+tells a recursive walk (seen by counting nested calls, whatever the recursion
+limit is set to) and a ``visited`` list (it compares values one by one, or runs
+for seconds where a set takes a fraction of one) from a real mistake.
 
 ``check_gradients`` runs the student's ``gradients(output)``, which returns
 d output / d v for every value v in a dictionary, on expressions built from the
-package's ``Value``, compares with ``backward()``, and names the typical slips:
+package's ``Value``, twice each, with every ``.grad`` set beforehand to a number
+it must leave as it was, compares with ``backward()`` (which it may not call),
+and names the typical slips:
 assigned where it should add, a value visited (and its gradient passed on)
 twice, the order walked forwards, the output's own gradient missing.
 
@@ -21,6 +25,8 @@ import math
 import operator
 import random
 import sys
+import threading
+import time
 from collections import Counter
 
 from ..engine import Value, gc_paused
@@ -130,6 +136,10 @@ class _Node:
     def __repr__(self):
         return f"`{self.label}`"
 
+    def topological_order(self, leaves=True):
+        raise Mistake("your code calls the package's Value.topological_order: the exercise asks you to write that "
+                      "part yourself")
+
 
 def _diamond():
     a = _Node("a")
@@ -153,6 +163,14 @@ def _random_graph(rng, size):
     return _Node("output", (last, *loose[:3]))
 
 
+def _ladder(levels):
+    """x, then y1 = x + x, y2 = y1 + y1, …: a value reached along 2^levels paths, one visit each for a real walk."""
+    y = _Node("x")
+    for i in range(levels):
+        y = _Node(f"y{i + 1}", (y, y))
+    return y
+
+
 def _chain(depth):
     """y = f(f(...f(x))), a chain of one-input operations: one value per level, depth levels deep."""
     y = _Node("x")
@@ -172,33 +190,59 @@ def _reachable(root):
     return seen
 
 
-def _walk(topological_order, root, case, comparisons):
-    """Run the student's walk on root with a recursion limit of 1,000 and a budget of == comparisons."""
-    def guarded(node):
-        try:
-            return topological_order(node)
-        except RecursionError:
-            raise Mistake(
-                f"on {case}: RecursionError: your walk calls itself once per level, and Python stops at about "
-                "1,000 nested calls. Keep the values still to visit in a list used as a stack instead"
-            ) from None
+class _Stop(BaseException):
+    """Raised by the watch inside the student's walk: a BaseException, so that an `except Exception` lets it pass."""
 
-    limit = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(1_000, _depth_of_this_call() + 200))  # the default limit, whatever the notebook set
+
+_DEEPEST = 100  # nested calls of one function: no loop needs any, a recursive walk of the 2,000-chain needs 2,000
+
+
+def _walk(topological_order, root, case, comparisons, seconds):
+    """Run the student's walk on root, watched: stopped if it recurses, compares too often or runs too long.
+
+    Recursion is seen by counting the nested calls of each function (a profile hook), so it is caught whatever
+    the student's code does to Python's recursion limit; a walk that keeps ids in a list (whose `in` no counter
+    sees) is stopped once it runs ``seconds``.
+    """
+    reasons, nested, events = [], Counter(), [0]
+    deadline = time.perf_counter() + seconds
+
+    def stop(reason):
+        reasons.append(reason)
+        raise _Stop
+
+    def watch(frame, event, arg):
+        if event == "call":
+            nested[frame.f_code] += 1
+            if nested[frame.f_code] > _DEEPEST:
+                stop("your walk calls itself once per level, so a deep graph ends in RecursionError at Python's "
+                     "recursion limit (about 1,000 nested calls), or crashes Python if the limit is raised. "
+                     "Keep the values still to visit in a list used as a stack instead")
+        elif event == "return":
+            nested[frame.f_code] -= 1
+        events[0] += 1
+        if events[0] % 512 == 0 and time.perf_counter() > deadline:
+            stop(f"your walk takes more than {seconds:.0f} s, where a walk with a visited set takes a fraction of a "
+                 "second: is `visited` a list (of values or of ids)? `in` then looks through the whole list every "
+                 "time. Keep the visited values in a set")
+
     _Node.comparisons_left = comparisons
+    previous, previous_threads, previous_hook = sys.getprofile(), threading.getprofile(), threading.excepthook
+    sys.setprofile(watch)
+    threading.setprofile(watch)  # a walk may recurse in a thread of its own: stopped there too, without a traceback
+    threading.excepthook = lambda args: None if issubclass(args.exc_type, _Stop) else previous_hook(args)
     try:
-        result = call(guarded, root, case=case)
+        result = call(topological_order, root, case=case)
+    except _Stop:
+        result = None
     finally:
-        sys.setrecursionlimit(limit)
+        sys.setprofile(previous)
+        threading.setprofile(previous_threads)
+        threading.excepthook = previous_hook
         _Node.comparisons_left = math.inf
+    if reasons:  # also when the student's code caught _Stop with a bare except and went on
+        raise Mistake(f"on {case}: {reasons[0]}")
     return returned(topological_order, result, "the list of values")
-
-
-def _depth_of_this_call():
-    frame, depth = sys._getframe(), 0
-    while frame is not None:
-        frame, depth = frame.f_back, depth + 1
-    return depth
 
 
 def _validate(order, root, graph, case):
@@ -246,10 +290,24 @@ def check_topological_order(topological_order):
     for case, build in _graphs():
         with gc_paused():  # a 100,000-deep graph is built and walked many times faster without the cycle collector
             root = build()
+            started = time.perf_counter()
             graph = _reachable(root)
+            # watched, a set-based walk takes about 10 times as long as ours, a walk through a list thousands of times
+            seconds = max(1.5, 30 * (time.perf_counter() - started))
+            children = {key: node.children for key, node in graph.items()}
             budget = 20 * len(graph) + 100  # a set-based walk needs next to no comparisons
-            order = _walk(topological_order, root, case, budget)
+            order = _walk(topological_order, root, case, budget, seconds)
+            if any(node.children is not children[key] for key, node in graph.items()):
+                raise Mistake(f"on {case}: your walk changed the children of a value: it should only read the graph")
             _validate(order, root, graph, case)
+            if len(graph) < 1_000:  # walked again, as backward() does at every step: nothing may be left from before
+                again = _walk(topological_order, root, f"{case}, walked a second time", budget, seconds)
+                if list(again) != list(order):
+                    raise Mistake(
+                        f"on {case}: walked a second time, your function returns another order: is something kept "
+                        "from the first call (a default argument such as visited=set(), or a global)? Create "
+                        "order and visited inside the function"
+                    )
 
 
 def _graphs():
@@ -259,6 +317,7 @@ def _graphs():
     yield "a + a", _twice
     for size in (8, 15, 30, 60):
         yield f"a random graph of {size} values", lambda size=size: _random_graph(rng, size)
+    yield "a ladder of 40 sums (y1 = x + x, y2 = y1 + y1, and so on)", lambda: _ladder(40)
     yield "a chain of 2,000 operations", lambda: _chain(2_000)
     yield "a chain of 100,000 operations", lambda: _chain(100_000)
 
@@ -378,18 +437,24 @@ def check_gradients(gradients):
     cases += [(f"a random expression of {size} values", _random_expression(rng, size)) for size in (6, 12, 25, 40)]
     cases += [("a chain of 3,000 operations", _deep_expression(1_500))]
     for case, output in cases:
-        result = returned(gradients, call(gradients, output, case=case), "a dictionary {value: gradient}")
-        if not isinstance(result, dict):
-            raise Mistake(f"on {case}: your function should return a dictionary {{value: gradient}}, not {type(result).__name__}")
         order = _in_order(output)
-        touched = next((node for node in order if node.grad != 0.0), None)
+        for index, node in enumerate(order):  # .grad set to numbers no walk gives: any change to them shows
+            node.grad = 0.25 + index / 1024
+        marks = [node.grad for node in order]
+        result = _gradients_of(gradients, output, case)
+        touched = next((node for node, mark in zip(order, marks) if node.grad != mark), None)
         if touched is not None:
             raise Mistake(
                 f"on {case}: your function changed the .grad of {touched.label or 'a value'!r}: return the gradients "
-                "in the dictionary and leave .grad alone (so no backward())"
+                "in the dictionary and leave .grad alone (so no backward() and no zero_grad())"
             )
         in_graph = {id(node) for node in order}
         stranger = next((key for key in result if id(key) not in in_graph), None)
+        if stranger is not None and hasattr(stranger, "children"):
+            raise Mistake(
+                f"on {case}: your dictionary has the key {stranger!r}, a value of another graph: is the dictionary "
+                "kept between calls (a default argument such as grads={}, or a global)? Create it inside the function"
+            )
         if stranger is not None:
             raise Mistake(
                 f"on {case}: your dictionary has the key {stranger!r}, which is not one of the graph's values: "
@@ -404,6 +469,15 @@ def check_gradients(gradients):
         if missing:
             raise Mistake(f"on {case}: {missing[0].label!r} is missing from your dictionary: every value of the graph needs its gradient")
         grads = {node: _number(result[node], node, case) for node in order}
+        again = _gradients_of(gradients, output, f"{case}, a second time")
+        if any(node not in again for node in order) or not _same(
+                {node: _number(again[node], node, case) for node in order}, grads):
+            raise Mistake(
+                f"on {case}: called a second time on the same graph, your function returns other gradients: is the "
+                "dictionary kept between calls (a default argument such as grads={}, or a global)? Create it "
+                "inside the function"
+            )
+        output.zero_grad()
         output.backward()
         expected = {node: node.grad for node in order}
         if _same(grads, expected):
@@ -412,6 +486,15 @@ def check_gradients(gradients):
             if slip is not None and _same(grads, slip):
                 raise Mistake(f"on {case}: {meaning}")
         _explain_first_wrong(grads, expected, order, case)
+
+
+def _gradients_of(gradients, output, case):
+    """The student's dictionary of gradients for ``output``, or a Mistake saying why it is not one."""
+    result = returned(gradients, call(gradients, output, case=case, forbid=(Value.backward,)),
+                      "a dictionary {value: gradient}")
+    if not isinstance(result, dict):
+        raise Mistake(f"on {case}: your function should return a dictionary {{value: gradient}}, not {type(result).__name__}")
+    return result
 
 
 def _explain_first_wrong(grads, expected, order, case):

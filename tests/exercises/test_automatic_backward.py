@@ -11,16 +11,7 @@ from micrograd_mlp.exercises.automatic_backward import (
     check_shared_input_gradient,
     check_topological_order,
 )
-
-
-def verdict(capsys):
-    return capsys.readouterr().out.strip()
-
-
-def assert_rejected(out, *words):
-    assert out.startswith("[✗]"), out
-    for word in words:
-        assert word in out, out
+from verdicts import assert_rejected, verdict
 
 
 # --- exercises 1 to 3: numbers ---------------------------------------------------------------------
@@ -268,7 +259,7 @@ def test_gradients_right(capsys):
         (every_path, ["'m = x*y' is used by two values", "passes its gradient on twice", "topological order"]),
         (forwards, ["walked the order forwards"]),
         (no_seed, ["output's own gradient"]),
-        (with_backward, ["changed the .grad", "no backward()"]),
+        (with_backward, ["calls the package's Value.backward"]),
         (swapped_locals, ["the gradient of", "is wrong", "local derivative that belongs to this child"]),
         (leaves_only, ["the output itself is missing"]),
         (lambda output: {node.label: grad for node, grad in gradients(output).items()},
@@ -286,3 +277,149 @@ def test_gradients_mistakes_are_named(function, words, capsys):
 def test_gradients_not_answered(function, capsys):
     check_gradients(function)
     assert verdict(capsys).startswith("[ ] gradients in a dictionary: not answered yet")
+
+
+# --- walks that only looked right: a raised limit, state kept between calls, ids in a list, a changed graph ---
+
+
+def recursive_with_its_own_limit(root):
+    sys.setrecursionlimit(1_000_000)
+    return recursive(root)
+
+
+def kept_between_calls(root, visited=set()):
+    order, stack = [], [(root, False)]
+    while stack:
+        v, children_done = stack.pop()
+        if children_done:
+            order.append(v)
+        elif v not in visited:
+            visited.add(v)
+            stack.append((v, True))
+            stack.extend((child, False) for child in v.children)
+    return order
+
+
+def ids_in_a_list(root):
+    order, seen, stack = [], [], [(root, False)]
+    while stack:
+        v, children_done = stack.pop()
+        if children_done:
+            order.append(v)
+        elif id(v) not in seen:
+            seen.append(id(v))
+            stack.append((v, True))
+            stack.extend((child, False) for child in v.children if id(child) not in seen)
+    return order
+
+
+def marks_by_emptying_children(root):
+    order = iterative(root)
+    for v in order:
+        v.children = ()
+    return order
+
+
+def wraps_the_package(root):
+    return root.topological_order()
+
+
+def every_path_then_dedupe(root):  # a right order, but it follows every path: 2^40 of them on the ladder
+    visits, stack = [], [root]
+    while stack:
+        v = stack.pop()
+        visits.append(v)
+        stack.extend(v.children)
+    order, seen = [], set()
+    for v in reversed(visits):
+        if v not in seen:
+            seen.add(v)
+            order.append(v)
+    return order
+
+
+def recursive_in_a_thread(root):
+    import threading
+
+    order = []
+    worker = threading.Thread(target=lambda: order.extend(recursive_with_its_own_limit(root)))
+    worker.start()
+    worker.join()
+    return order
+
+
+@pytest.mark.parametrize(
+    "walk, words",
+    [
+        (every_path_then_dedupe, ["ladder of 40 sums", "takes more than"]),
+        (recursive_in_a_thread, ["calls itself once per level"]),
+        (recursive_with_its_own_limit, ["calls itself once per level", "RecursionError", "stack"]),
+        (kept_between_calls, ["walked a second time", "visited=set()"]),
+        (ids_in_a_list, ["chain of 100,000 operations", "takes more than", "is `visited` a list", "set"]),
+        (marks_by_emptying_children, ["changed the children of a value"]),
+        (wraps_the_package, ["calls the package's Value.topological_order"]),
+    ],
+)
+def test_walks_that_fooled_the_old_check(walk, words, capsys):
+    limit = sys.getrecursionlimit()
+    try:
+        check_topological_order(walk)
+    finally:
+        sys.setrecursionlimit(limit)
+    assert_rejected(verdict(capsys), *words)
+
+
+def test_an_endless_walk_times_out(monkeypatch):
+    def endless(root):
+        stack = [root]
+        while stack:
+            stack.append(stack[-1])
+
+    monkeypatch.setattr(check_topological_order, "seconds", 1)
+    assert check_topological_order.grade(endless).result == "timeout"
+
+
+def backward_by_hand_then_reset(output):
+    order = output.topological_order()
+    for v in order:
+        v.grad = 0.0
+    output.grad = 1.0
+    for v in reversed(order):
+        for child, local in zip(v.children, v.local_grads):
+            child.grad += local * v.grad
+    result = {v: v.grad for v in order}
+    for v in order:
+        v.grad = 0.0  # as it was only if it was 0 before
+    return result
+
+
+def dict_as_default(output, grads={}):
+    grads[output] = 1.0
+    for v in reversed(output.topological_order()):
+        for child, local in zip(v.children, v.local_grads):
+            grads[child] = grads.get(child, 0.0) + local * grads[v]
+    return grads
+
+
+@pytest.mark.parametrize(
+    "wrong, words",
+    [
+        (backward_by_hand_then_reset, ["changed the .grad"]),
+        (dict_as_default, ["kept between calls", "grads={}"]),
+    ],
+)
+def test_gradients_that_fooled_the_old_check(wrong, words, capsys):
+    check_gradients(wrong)
+    out = verdict(capsys)
+    assert_rejected(out, *words)
+    assert "use the Values themselves as keys" not in out
+
+
+def test_endless_gradients_time_out(monkeypatch):
+    def endless(output):
+        grads = {output: 1.0}
+        while True:
+            grads[output] += 1.0
+
+    monkeypatch.setattr(check_gradients, "seconds", 1)
+    assert check_gradients.grade(endless).result == "timeout"
