@@ -2,9 +2,11 @@
 
 ``check_uninformed_loss`` asks for the first loss of a network that knows
 nothing, ln K. ``check_softmax_cross_entropy`` runs the student's softmax cross-entropy on
-batches the notebook has not shown (random logits from a fixed seed, then
-logits of ±1000) and compares its value and its gradients with the package's
-``losses.cross_entropy``. When the value is wrong it recognises the typical
+batches the notebook has not shown (random logits from a fixed seed, up to
+twelve classes; ±0 and equal logits; logits of ±1000, one example alone and
+then a batch) and compares its value and its gradients with the package's
+``losses.cross_entropy``, which it refuses to see called; the logits and labels
+must come back unchanged. When the value is wrong it recognises the typical
 mistakes by computing them too: the wrong sign, a sum where the mean belongs,
 the first example's loss alone, the largest logit subtracted and not added back, another class's logit.
 """
@@ -14,7 +16,8 @@ import random
 
 from ..engine import Value
 from ..losses import cross_entropy
-from . import Mistake, NotAnswered, call, exercise, expect_close
+from . import Mistake, call, exercise, expect_close
+from ._stubs import returned
 
 __all__ = ["check_uninformed_loss", "check_softmax_cross_entropy"]
 
@@ -22,18 +25,38 @@ TEN = 10  # the number of classes in the question (the ten digits)
 
 
 def _random_cases():
+    """Random logits from a fixed seed: batches of 1 to 6 examples, 2 to 12 classes (labels 10 and 11 too)."""
     rng = random.Random(2012)
     cases = []
-    for n, k in [(4, 3), (3, 5), (1, 4), (6, 2)]:
+    for n, k in [(4, 3), (3, 5), (1, 4), (6, 2), (5, 12)]:
         logits = [[round(rng.uniform(-4.0, 4.0), 3) for _ in range(k)] for _ in range(n)]
         labels = [rng.randrange(k) for _ in range(n)]
+        if k == 12:
+            labels[:2] = [10, 11]
         cases.append((f"a batch of {n} example(s) with {k} classes and random logits", logits, labels))
     return cases
 
 
+def _cases():
+    """The random batches, then ±0 and equal logits, then logits of ±1000: one example alone, then a batch.
+
+    Alone, an example's largest logit is the batch's; in the batch it is not, so subtracting the batch's
+    largest logit (not each example's) only fails there, and the message can say so. The first random batch
+    comes again at the end: nothing may carry over from one call to the next.
+    """
+    random_cases = _random_cases()
+    return [
+        *random_cases,
+        ("logits of 0, −0 and equal logits", [[0.0, -0.0, 0.0], [2.5, 2.5, 2.5], [-0.0, 1.5, -1.5]], [1, 2, 0]),
+        ("one example with logits of ±1000", [[1000.0, -1000.0, 0.0]], [1]),
+        _LARGE,
+        random_cases[0],
+    ]
+
+
 # Logits a confident network produces: e^1000 overflows a float, e^-2000 rounds to 0.
 _LARGE = (
-    "logits of ±1000",
+    "a batch with logits of ±1000",
     [[1000.0, -1000.0, 0.0], [-1000.0, 1000.0, 1000.0], [-1000.0, -1000.0, -1000.0], [0.0, 1000.0, -1000.0]],
     [1, 0, 2, 1],
 )
@@ -45,6 +68,12 @@ _OVERFLOW = (
 _LOG_OF_ZERO = (
     "your code took the log of 0 at {case}: a probability such as e^-2000 rounds to 0. Do not form the probability "
     "and then take its log; use ln p_y = z_y − ln Σ e^z, with the largest logit subtracted inside the exp"
+)
+# Reached only once the example alone has passed: its own largest logit works, the batch's does not.
+_SUM_OF_ZEROS = (
+    "your code took the log of 0 at {case}: in the example whose logits are all −1000, every e^(z − m) rounded to 0. "
+    "Is m the largest logit of the whole batch? Subtract each example's own largest logit, so that its e^(z − m) "
+    "includes e^0 = 1"
 )
 
 
@@ -91,19 +120,28 @@ def _check_case(loss_fn, case, logits_data, labels):
         except OverflowError:
             raise Mistake(_OVERFLOW.format(case=case)) from None
         except ValueError as error:
-            if "log" in str(error):
-                raise Mistake(_LOG_OF_ZERO.format(case=case)) from None
+            if "log" in str(error) or "domain" in str(error):
+                raise Mistake((_SUM_OF_ZEROS if case == _LARGE[0] else _LOG_OF_ZERO).format(case=case)) from None
             raise
 
     logits = [[Value(z) for z in row] for row in logits_data]
-    loss = call(guarded, logits, list(labels), case=case)
-    if loss is None:  # a stub whose body is ... returns None
-        raise NotAnswered
+    given = [list(row) for row in logits]
+    loss = call(guarded, logits, list(labels), case=case, forbid=(cross_entropy,),
+                unchanged={1: "the list of labels"})
+    rows_kept = len(logits) == len(given) and all(
+        len(row) == len(old) and all(z is o for z, o in zip(row, old)) for row, old in zip(logits, given))
+    if not rows_kept or any(z.data != x for row, xs in zip(logits, logits_data) for z, x in zip(row, xs)):
+        raise Mistake(f"on {case}: your function changed the logits it was given: it should only read them")
+    if any(z.grad != 0.0 for row in logits for z in row):
+        raise Mistake(f"on {case}: a logit's .grad changed while your function ran (a backward() inside it?): "
+                      "return the loss and leave backward() to the caller")
+    loss = returned(loss_fn, loss, "the mean loss, as one Value", case)
     if isinstance(loss, (list, tuple)):
         raise Mistake(f"on {case}: return one Value, the mean loss of the batch, not one loss per example")
     if not isinstance(loss, Value):
         raise Mistake(
-            f"on {case}: return a Value built from Value operations (not a plain number), so that backward() can reach the logits"
+            f"on {case}: return a Value built from Value operations (not a plain {type(loss).__name__}), so that "
+            "backward() can reach the logits"
         )
     reference_logits = [[Value(z) for z in row] for row in logits_data]
     reference = cross_entropy(reference_logits, list(labels))
@@ -131,7 +169,9 @@ def _check_case(loss_fn, case, logits_data, labels):
 @exercise("a stable softmax cross-entropy")
 def check_softmax_cross_entropy(loss_fn):
     """``loss_fn(logits, labels)``: the mean of ln Σ e^z − z_y, as Values, equal to the package's loss and gradients."""
-    for case, logits, labels in [*_random_cases(), _LARGE]:
+    if not callable(loss_fn):
+        raise Mistake(f"softmax_cross_entropy should be a function, but it is {type(loss_fn).__name__}")
+    for case, logits, labels in _cases():
         _check_case(loss_fn, case, logits, labels)
 
 

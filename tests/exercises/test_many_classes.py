@@ -1,19 +1,17 @@
 """Notebook 12's exercise: a stable softmax cross-entropy from Value operations, right and in its typical wrong forms."""
 
 import math
+import time
 
 import pytest
+from verdicts import assert_rejected, verdict
 
 from micrograd_mlp.engine import Value
-from micrograd_mlp.losses import cross_entropy
 from micrograd_mlp.exercises import many_classes
 from micrograd_mlp.exercises.many_classes import check_softmax_cross_entropy
+from micrograd_mlp.losses import cross_entropy
 
 TITLE = "a stable softmax cross-entropy"
-
-
-def verdict(capsys):
-    return capsys.readouterr().out.strip()
 
 
 def log_sum_exp(row):
@@ -34,7 +32,17 @@ def right_with_a_value_maximum(logits, labels):
     return total * (1.0 / len(logits))
 
 
-@pytest.mark.parametrize("loss_fn", [right, right_with_a_value_maximum])
+def right_with_a_loop(logits, labels):
+    print("a batch of", len(logits))  # swallowed by the check
+    total = Value(0.0)
+    for i in range(len(logits)):
+        m = max(z.data for z in logits[i])
+        shifted = [z - m for z in logits[i]]
+        total += Value.sum(z.exp() for z in shifted).log() - shifted[labels[i]]  # the m cancels
+    return total / len(logits)
+
+
+@pytest.mark.parametrize("loss_fn", [right, right_with_a_value_maximum, right_with_a_loop])
 def test_a_right_loss_passes(loss_fn, capsys):
     check_softmax_cross_entropy(loss_fn)
     assert verdict(capsys) == f"[✓] {TITLE}: correct!"
@@ -115,11 +123,74 @@ def float_labels_as_indices(logits, labels):
     return right(logits, [float(y) for y in labels])
 
 
+def batch_maximum(logits, labels):
+    m = max(z.data for row in logits for z in row)  # the batch's largest logit, not each example's
+    return Value.sum(m + Value.sum((z - m).exp() for z in row).log() - row[y] for row, y in zip(logits, labels)) / len(
+        logits
+    )
+
+
+def package_loss(logits, labels):
+    return cross_entropy(logits, labels)
+
+
+def wrapped_package_loss(logits, labels):
+    return Value.sum(cross_entropy([row], [y]) for row, y in zip(logits, labels)) / len(logits)
+
+
+def empties_the_labels(logits, labels):
+    loss = right(logits, labels)
+    labels.clear()
+    return loss
+
+
+def overwrites_a_logit(logits, labels):
+    for row in logits:
+        row[0].data = 0.0
+    return right(logits, labels)
+
+
+def replaces_a_row(logits, labels):
+    logits[0] = [Value(z.data) for z in logits[0]]
+    return right(logits, labels)
+
+
+def backward_inside(logits, labels):
+    loss = right(logits, labels)
+    loss.backward()
+    return loss
+
+
+def remembers_the_first_batch(logits, labels, seen={}):  # noqa: B006 - the mistake under test
+    n = seen.setdefault("n", len(logits))  # the first batch's size, kept for every later batch
+    return Value.sum(log_sum_exp(row) - row[y] for row, y in zip(logits, labels)) / n
+
+
+def labels_by_first_digit(logits, labels):  # right for classes 0 to 9, wrong for 10 and 11
+    return right(logits, [int(str(y)[0]) for y in labels])
+
+
+def forgets_to_return(logits, labels):
+    right(logits, labels)
+
+
 @pytest.mark.parametrize(
     "loss_fn, message",
     [
-        (no_max_subtracted, "e^z overflowed at logits of ±1000: subtract each example's largest logit m before taking exp"),
-        (log_of_the_probability, "your code took the log of 0 at logits of ±1000"),
+        (no_max_subtracted, "e^z overflowed at one example with logits of ±1000: subtract each example's largest logit"),
+        (log_of_the_probability, "your code took the log of 0 at one example with logits of ±1000: a probability"),
+        (batch_maximum, "Subtract each example's own largest logit"),
+        (package_loss, "calls the package's cross_entropy"),
+        (wrapped_package_loss, "calls the package's cross_entropy"),
+        (empties_the_labels, "changed the list of labels"),
+        (overwrites_a_logit, "changed the logits"),
+        (replaces_a_row, "changed the logits"),
+        (backward_inside, "backward() inside it?"),
+        (remembers_the_first_batch, "on a batch of 3 example(s) with 5 classes"),
+        (labels_by_first_digit, "on a batch of 5 example(s) with 12 classes"),
+        (forgets_to_return, "returned None"),
+        (lambda logits, labels: {right(logits, labels)}, "not a plain set"),
+        (lambda logits, labels: right(logits, labels).data, "not a plain float"),
         (wrong_sign, "your loss has the wrong sign"),
         (summed, "your loss is the sum over the batch: divide by the number of examples to get the mean"),
         (first_example_only, "your loss is that of the first example only: loop over every example"),
@@ -127,7 +198,7 @@ def float_labels_as_indices(logits, labels):
         (next_class, "you took the logit of another class"),
         (largest_logit, "you took the logit of another class: the true class of example i is labels[i], so its logit is logits[i][labels[i]] (not the largest logit)"),
         (true_logit_as_a_float, "the loss is right but its gradient with respect to logits[0][1] is not: keep every step a Value operation"),
-        (on_floats, "return a Value built from Value operations (not a plain number)"),
+        (on_floats, "return a Value built from Value operations (not a plain float)"),
         (per_example, "return one Value, the mean loss of the batch, not one loss per example"),
         (squared_error, "the loss is not right (to 9 significant digits)"),
         (float_labels_as_indices, "your code raised TypeError on a batch of 4 example(s) with 3 classes and random logits"),
@@ -136,9 +207,21 @@ def float_labels_as_indices(logits, labels):
 )
 def test_each_typical_mistake_is_named(loss_fn, message, capsys):
     check_softmax_cross_entropy(loss_fn)
-    out = verdict(capsys)
-    assert out.startswith(f"[✗] {TITLE}: not yet:")
-    assert message in out
+    assert_rejected(verdict(capsys), f"{TITLE}: not yet:", message)
+
+
+def test_an_endless_loop_times_out(monkeypatch):
+    monkeypatch.setattr(check_softmax_cross_entropy, "seconds", 1)
+
+    def endless(logits, labels):
+        total = Value(0.0)
+        while total.data >= 0:
+            total = total + 0.0
+        return total
+
+    start = time.perf_counter()
+    assert check_softmax_cross_entropy.grade(endless).result == "timeout"
+    assert time.perf_counter() - start < 3
 
 
 @pytest.mark.parametrize("loss_fn", [wrong_sign, summed, first_example_only, max_not_added_back, next_class, squared_error])
