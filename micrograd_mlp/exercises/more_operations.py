@@ -193,20 +193,25 @@ def _local_grads(result, base, exponent, case):
 
 
 @exercise("a ** w with a Value exponent")
-def check_power_with_value_exponent(power_value, Value):
+def check_power_with_value_exponent(power_value, Value=None):
     """``power_value(a, w)``: a ** w with children (a, w) and local derivatives (w·a^(w−1), a^w·ln a).
 
     ``Value`` is the notebook's class: the check builds its inputs with it and runs its ``backward()``.
     """
     if not callable(power_value):
         raise Mistake(f"power_value should be a function, but it is {type(power_value).__name__}")
+    if not isinstance(Value, type):
+        raise Mistake("pass the notebook's Value class as well: check_power_with_value_exponent(power_value, Value)")
     for a, w in _points():
         case = f"a = {a}, w = {w}"
         base, exponent = Value(a), Value(w)
-        result = call(power_value, base, exponent, case=case)
+        result = call(power_value, base, exponent, case=case, unchanged={0: "the base a", 1: "the exponent w"})
         result = returned(power_value, result, "the new Value", case)
         if not hasattr(result, "data"):
             raise Mistake(f"at {case}: your function should return a Value, not {type(result).__name__}")
+        if isinstance(result.data, bool) or not isinstance(result.data, numbers.Real):
+            raise Mistake(f"at {case}: the data of your result should be a number, but it is "
+                          f"{type(result.data).__name__}: compute it from a.data and w.data")
         if math.isclose(result.data, w**a, rel_tol=1e-9) and not math.isclose(result.data, a**w, rel_tol=1e-9):
             raise Mistake(f"at {case}: base and exponent are swapped: the result is a ** w, the first argument raised to the second")
         if not math.isclose(result.data, a**w, rel_tol=1e-9):
@@ -234,7 +239,7 @@ def _gradient_check(power_value, Value):
         case = "(x*y) ** (y + z) at x, y, z = " + ", ".join(map(str, point))
         inputs = [Value(v) for v in point]
         x, y, z = inputs
-        out = call(power_value, x * y, y + z, case=case)
+        out = returned(power_value, call(power_value, x * y, y + z, case=case), "the new Value", case)
         call(out.backward, case=case)
         for name, value, i in zip("xyz", inputs, range(3)):
             up, down = list(point), list(point)

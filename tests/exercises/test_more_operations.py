@@ -10,16 +10,7 @@ from micrograd_mlp.exercises.more_operations import (
     check_power_with_value_exponent,
     check_quotient_derivative,
 )
-
-
-def verdict(capsys):
-    return capsys.readouterr().out.strip()
-
-
-def assert_rejected(out, *words):
-    assert out.startswith("[✗]"), out
-    for word in words:
-        assert word in out, out
+from verdicts import assert_rejected, verdict
 
 
 class Value:
@@ -182,3 +173,45 @@ def test_a_gradient_lost_in_backward_is_caught(capsys):
 def test_power_not_answered(power_value, capsys):
     check_power_with_value_exponent(power_value, Value)
     assert verdict(capsys).startswith("[ ] a ** w with a Value exponent: not answered yet")
+
+
+# --- inputs left alone, odd results, code that never ends ---------------------------------------------------
+
+
+def overwrites_base(a, w):
+    result = right(a, w)
+    a.data = result.data  # "a becomes a ** w", as in place
+    return result
+
+
+def value_as_data(a, w):
+    result = right(a, w)
+    result.data = Value(result.data)
+    return result
+
+
+@pytest.mark.parametrize(
+    "wrong, words",
+    [
+        (overwrites_base, ["changed the base a", "leave its inputs as they were"]),
+        (value_as_data, ["the data of your result should be a number, but it is Value"]),
+        (lambda a, w: [right(a, w)][1:] or None, ["returned None", "is a `return` missing?"]),
+    ],
+)
+def test_power_inputs_unchanged_and_odd_results(wrong, words, capsys):
+    check_power_with_value_exponent(wrong, Value)
+    assert_rejected(verdict(capsys), *words)
+
+
+def test_endless_power_times_out(monkeypatch):
+    def endless(a, w):
+        while True:
+            a.data**w.data
+
+    monkeypatch.setattr(check_power_with_value_exponent, "seconds", 1)
+    assert check_power_with_value_exponent.grade(endless, Value).result == "timeout"
+
+
+def test_the_value_class_forgotten_gets_a_verdict(capsys):
+    check_power_with_value_exponent(right)
+    assert_rejected(verdict(capsys), "pass the notebook's Value class as well")
