@@ -35,13 +35,17 @@ __all__ = [
 
 # --- building it: the three classes -------------------------------------------------------------------
 
+# the package's versions of what the student writes: wrapping one of them is not writing it
+_PACKAGE = (Neuron.__init__, Neuron.__call__, Layer.__init__, Layer.__call__, MLP.__init__, MLP.__call__, Value.neuron)
+_INPUTS_UNCHANGED = {0: "the list of inputs x"}
+
 
 def _parameters(model, what, case):
     """The model's parameters() as a list of Values, or the reason it is not one."""
     method = getattr(model, "parameters", None)
     if method is None:
         raise Mistake(f"your {what} has no parameters() method")
-    params = returned(method, call(method, case=case), "the list of parameters", case)
+    params = returned(method, call(method, case=case, forbid=_PACKAGE), "the list of parameters", case)
     if not isinstance(params, (list, tuple)):
         raise Mistake(f"on {case}: parameters() should return a list of Values, not {type(params).__name__}")
     params = list(params)
@@ -52,6 +56,10 @@ def _parameters(model, what, case):
         )
     if not all(isinstance(p, Value) for p in params):
         raise Mistake(f"on {case}: parameters() should list Values (the weights and biases themselves), not plain numbers")
+    again = call(method, case=case, forbid=_PACKAGE)
+    if not isinstance(again, (list, tuple)) or len(again) != len(params) or any(p is not q for p, q in zip(params, again)):
+        raise Mistake(f"on {case}: parameters() called twice gives other Values: return the model's own weights and "
+                      "biases (not copies, and not new ones), since training updates them in place")
     return params
 
 
@@ -75,7 +83,19 @@ def _compare_weights(ours, theirs, neurons, case, fresh_rng_hint):
     raise Mistake(f"on {case}: the weights are not the ones the generator gives: {fresh_rng_hint}")
 
 
-def _compare_outputs(ours, theirs, case, single_output):
+def _unchained(parameters, sizes, x):
+    """What an MLP returns if every layer reads the network's inputs x instead of the outputs of the layer before."""
+    data, i = [p.data for p in parameters], 0
+    for n_in, n_out in zip(sizes, sizes[1:]):
+        outputs = []
+        for _ in range(n_out):
+            weights, bias = data[i:i + n_in], data[i + n_in]
+            outputs.append(math.tanh(sum(w * float(xi) for w, xi in zip(weights, x)) + bias))
+            i += n_in + 1
+    return outputs
+
+
+def _compare_outputs(ours, theirs, case, single_output, unchained=None):
     if isinstance(ours, Value) and isinstance(theirs, list):
         if single_output:  # an MLP returns a single Value only when its last layer has one neuron
             raise Mistake(f"on {case}: with several outputs the result should be a list of Values, one per neuron of the last layer")
@@ -91,6 +111,9 @@ def _compare_outputs(ours, theirs, case, single_output):
         raise Mistake(f"on {case}: the output should be made of Values (built with Value operations), not {type(ours).__name__}")
     if len(ours) != len(theirs):
         raise Mistake(f"on {case}: the output has {len(ours)} values; there should be one per neuron of the last layer")
+    if unchained is not None and all(math.isclose(mine.data, u, rel_tol=1e-12) for mine, u in zip(ours, unchained)):
+        raise Mistake(f"on {case}: every layer reads the network's inputs: chain them, each layer taking the outputs "
+                      "of the layer before (x = layer(x))")
     for mine, right in zip(ours, theirs):
         if math.isclose(mine.data, right.data, rel_tol=1e-12, abs_tol=1e-15):
             continue
@@ -135,20 +158,28 @@ def _inputs(rng, nin, as_values):
     return [Value(v) for v in numbers], [Value(v) for v in numbers]
 
 
-def _check_model(build_ours, build_theirs, nins, case, fresh_rng_hint, rng, single_output=False):
-    ours_model, theirs_model = call(build_ours, case=case), build_theirs()
+def _check_model(build_ours, build_theirs, nins, case, fresh_rng_hint, rng, single_output=False, sizes=None):
+    """The student's model against the package's: parameters, outputs, gradients, the inputs left as they were.
+
+    ``sizes`` (an MLP's [nin, *nouts]) lets a network whose layers are not chained be told so.
+    """
+    ours_model, theirs_model = call(build_ours, case=case, forbid=_PACKAGE), build_theirs()
     ours, theirs = _parameters(ours_model, "class", case), theirs_model.parameters()
     _compare_weights(ours, theirs, len(nins), case, fresh_rng_hint)
     _shift_biases(ours, theirs, nins, rng)
     x_ours, x_theirs = _inputs(rng, nins[0], as_values=True)
-    out_ours = returned(ours_model.__call__, call(ours_model, x_ours, case=case), "the output", case)
+    out_ours = returned(ours_model.__call__, call(ours_model, x_ours, case=case, forbid=_PACKAGE,
+                                                  unchanged=_INPUTS_UNCHANGED), "the output", case)
     out_theirs = theirs_model(x_theirs)
-    out_ours, out_theirs = _compare_outputs(out_ours, out_theirs, case, single_output)
+    unchained = _unchained(ours, sizes, [x.data for x in x_ours]) if sizes else None
+    out_ours, out_theirs = _compare_outputs(out_ours, out_theirs, case, single_output, unchained)
     _compare_gradients(ours, theirs, out_ours, out_theirs, x_ours, x_theirs, case)
-    plain, _ = _inputs(rng, nins[0], as_values=False)  # plain floats must work too
-    result = call(ours_model, plain, case=case + " with plain numbers as inputs")
+    plain, _ = _inputs(rng, nins[0], as_values=False)  # plain floats must work too, and twice the same
     expected = theirs_model(plain)
-    _compare_outputs(result, expected, case + " with plain numbers as inputs", single_output)
+    for repeat in ("", ", a second time"):
+        where = f"{case} with plain numbers as inputs{repeat}"
+        result = call(ours_model, plain, case=where, forbid=_PACKAGE, unchanged=_INPUTS_UNCHANGED)
+        _compare_outputs(result, expected, where, single_output)
 
 
 def _not_started(cls):
@@ -212,7 +243,7 @@ def check_mlp(TinyMLP):
         case = f"TinyMLP({nin}, {nouts}, seed={seed})"
         sizes = [nin, *nouts]
         expected_count = sum(n_out * (n_in + 1) for n_in, n_out in zip(sizes, sizes[1:]))
-        model = call(TinyMLP, nin, nouts, seed, case=case)
+        model = call(TinyMLP, nin, nouts, seed, case=case, forbid=_PACKAGE, unchanged={1: "the list nouts"})
         count = len(_parameters(model, "TinyMLP", case))
         if count == expected_count - nouts[-1] * (sizes[-2] + 1):
             raise Mistake(f"on {case}: the last layer is missing: nouts lists every layer, the output layer included")
@@ -229,8 +260,9 @@ def check_mlp(TinyMLP):
             "make one random.Random(seed) in __init__ and give that same rng to every layer",
             rng,
             single_output=True,
+            sizes=sizes,
         )
-    default = call(TinyMLP, 2, [2, 1], case="TinyMLP(2, [2, 1]) without a seed")
+    default = call(TinyMLP, 2, [2, 1], case="TinyMLP(2, [2, 1]) without a seed", forbid=_PACKAGE)
     zero = MLP(2, [2, 1], output_activation="tanh", seed=0, fused=False)
     if [p.data for p in _parameters(default, "TinyMLP", "TinyMLP(2, [2, 1])")] != [p.data for p in zero.parameters()]:
         raise Mistake("TinyMLP(2, [2, 1]) without a seed should be the same network as with seed=0: give seed the default 0")

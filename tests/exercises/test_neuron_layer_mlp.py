@@ -6,6 +6,7 @@ import random
 import pytest
 
 from micrograd_mlp import Value
+from micrograd_mlp.nn import MLP, Neuron
 from micrograd_mlp.exercises.neuron_layer_mlp import (
     check_explicit_neuron_size,
     check_layer,
@@ -14,16 +15,7 @@ from micrograd_mlp.exercises.neuron_layer_mlp import (
     check_neuron_by_hand,
     check_parameter_count,
 )
-
-
-def verdict(capsys):
-    return capsys.readouterr().out.strip()
-
-
-def assert_rejected(out, *words):
-    assert out.startswith("[✗]"), out
-    for word in words:
-        assert word in out, out
+from verdicts import assert_rejected, verdict
 
 
 # --- the worked solutions, and variants with one typical slip each ------------------------------------------
@@ -292,3 +284,87 @@ def test_explicit_neuron_size(capsys):
         out = verdict(capsys)
         assert_rejected(out, words)
         assert "22" not in out
+
+
+# --- wrapping the package, changing the inputs, copies, layers not chained, code that never ends -------------
+
+
+class WrapsNeuron:
+    def __init__(self, nin, rng):
+        self.inner = Neuron(nin, rng=rng, fused=False)
+
+    def __call__(self, x):
+        return self.inner(x)
+
+    def parameters(self):
+        return self.inner.parameters()
+
+
+class FusedNeuron(TinyNeuron):
+    def __call__(self, x):
+        return Value.neuron(self.w, x, self.b, "tanh")
+
+
+class AppendsToInputs(TinyNeuron):
+    def __call__(self, x):
+        x.append(1.0)  # "the bias as an input of 1"
+        return sum((wi * xi for wi, xi in zip(self.w, x)), self.b).tanh()
+
+
+class ClearsInputs(TinyLayer):
+    def __call__(self, x):
+        outputs = [neuron(x) for neuron in self.neurons]
+        x.clear()
+        return outputs
+
+
+class CopiedParameters(TinyNeuron):
+    def parameters(self):
+        return [Value(p.data) for p in self.w + [self.b]]
+
+
+class WrapsMLP:
+    def __init__(self, nin, nouts, seed=0):
+        self.inner = MLP(nin, nouts, output_activation="tanh", seed=seed, fused=False)
+
+    def __call__(self, x):
+        return self.inner(x)
+
+    def parameters(self):
+        return self.inner.parameters()
+
+
+class NotChained(TinyMLP):
+    def __call__(self, x):
+        for layer in self.layers:
+            out = layer(x)
+        return out[0] if len(out) == 1 else out
+
+
+@pytest.mark.parametrize(
+    "check, answer, words",
+    [
+        (check_neuron, WrapsNeuron, ["calls the package's Neuron.__init__", "write that part yourself"]),
+        (check_neuron, FusedNeuron, ["calls the package's Value.neuron"]),
+        (check_neuron, AppendsToInputs, ["changed the list of inputs x", "leave its inputs as they were"]),
+        (check_layer, ClearsInputs, ["changed the list of inputs x"]),
+        (check_neuron, CopiedParameters, ["parameters() called twice gives other Values", "not copies"]),
+        (check_mlp, WrapsMLP, ["calls the package's MLP.__init__"]),
+        (check_mlp, NotChained, ["every layer reads the network's inputs", "x = layer(x)"]),
+    ],
+)
+def test_answers_that_fooled_or_crashed_the_old_checks(check, answer, words, capsys):
+    check(answer)
+    out = verdict(capsys)
+    assert_rejected(out, *words)
+    assert "is every weight paired with its input" not in out
+
+
+def test_an_endless_neuron_times_out(monkeypatch):
+    class Endless(TinyNeuron):
+        def __call__(self, x):
+            while True:
+                pass
+
+    monkeypatch.setattr(check_neuron, "seconds", 1)
+    assert check_neuron.grade(Endless).result == "timeout"
