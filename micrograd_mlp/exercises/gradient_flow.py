@@ -12,7 +12,14 @@ by the number of neurons, a root mean square, the largest, the layers reversed.
 on shapes the notebook has not used and checks the shape (one row per neuron),
 that every weight comes from the ``rng`` it is given, that the weights are
 centred and inside the bound, and that their variance is 2 / (fan_in + fan_out)
-on a draw of 60,000 weights (3% tolerance: the draw's own spread is 0.4%).
+on three draws of 30,000 to 60,000 weights with different ratios fan_in / fan_out
+(3% tolerance: a draw's own spread is at most 0.5%). Building the package's
+Xavier layers (``init="xavier"``) is refused.
+
+Both checks run on sizes down to one input and one neuron, call the function
+twice on the same case, and ``layer_gradient_sizes`` must leave the model (its
+weights, gradients and layers) as it was; it may not call the package's own
+``diagnostics.layer_gradient_sizes``.
 """
 
 import math
@@ -20,7 +27,7 @@ import random
 
 from .. import diagnostics
 from ..engine import Value
-from ..nn import MLP
+from ..nn import MLP, Layer, Neuron, _init_bound
 from . import Mistake, as_number, call, exercise
 from ._stubs import returned
 
@@ -36,19 +43,25 @@ def layer_weights(layer):
 
 
 def _networks():
-    """Networks after one backward pass: random shapes, activations and inputs, always the same (fixed seed)."""
+    """Networks after one backward pass: random shapes, activations and inputs, always the same (fixed seed).
+
+    Five random ones (1 to 3 inputs, layers of 2 to 5 neurons), then the notebook's width 16 with one input
+    and a deep narrow ReLU network, and the first network again: nothing may carry over between calls.
+    """
     rng = random.Random(1310)
+    shapes = []
+    for _ in range(5):
+        shapes.append((rng.randint(1, 3), [rng.randint(2, 5) for _ in range(rng.randint(1, 3))] + [1],
+                       rng.choice(["tanh", "sigmoid", "relu"])))
+    shapes += [(1, [16, 16, 1], "tanh"), (2, [3, 1, 2, 1, 3, 1], "relu")]
     cases = []
-    for number in range(5):
-        nin = rng.randint(1, 3)
-        widths = [rng.randint(2, 5) for _ in range(rng.randint(1, 3))] + [1]
-        activation = rng.choice(["tanh", "sigmoid", "relu"])
+    for number, (nin, widths, activation) in enumerate(shapes):
         model = MLP(nin, widths, activation=activation, seed=rng.randrange(1000), fused=number % 2 == 0)
         points = [[rng.uniform(-2.0, 2.0) for _ in range(nin)] for _ in range(3)]
         loss = Value.sum(model(x) ** 2 for x in points)
         loss.backward()
         cases.append((f"an MLP({nin}, {widths}) with {activation}", model))
-    return cases
+    return cases + cases[:1]
 
 
 def _mean(values):
@@ -83,7 +96,7 @@ def _close(a, b):
 
 
 def _as_sizes(result, model, case):
-    if isinstance(result, (str, bytes)) or not hasattr(result, "__len__"):
+    if isinstance(result, (str, bytes, dict, set, frozenset)) or not hasattr(result, "__len__"):
         raise Mistake(f"on {case}: return a list with one number per layer, got {type(result).__name__}")
     sizes = list(result)
     neurons = sum(len(layer.neurons) for layer in model.layers)
@@ -98,11 +111,16 @@ def _as_sizes(result, model, case):
 def check_layer_gradient_sizes(layer_gradient_sizes):
     """``layer_gradient_sizes(model)``: for each layer, the mean of |w.grad| over its weights, first layer first."""
     for case, model in _networks():
-        grads = [p.grad for p in model.parameters()]
-        result = returned(layer_gradient_sizes, call(layer_gradient_sizes, model, case=case), "a list of numbers", case)
-        if [p.grad for p in model.parameters()] != grads:
+        layers, parameters = list(model.layers), model.parameters()
+        before = [(p.data, p.grad) for p in parameters]
+        result = call(layer_gradient_sizes, model, case=case, forbid=(diagnostics.layer_gradient_sizes,))
+        if list(model.layers) != layers or model.parameters() != parameters:
+            raise Mistake(f"on {case}: your function changed the model's layers or neurons: only read them")
+        if [p.grad for p in parameters] != [grad for _, grad in before]:
             raise Mistake(f"on {case}: your function changed the gradients (a backward() or zero_grad()?): only read them")
-        sizes = _as_sizes(result, model, case)
+        if [p.data for p in parameters] != [data for data, _ in before]:
+            raise Mistake(f"on {case}: your function changed the weights' .data: only read the gradients")
+        sizes = _as_sizes(returned(layer_gradient_sizes, result, "a list of numbers", case), model, case)
         right = diagnostics.layer_gradient_sizes(model)
         if all(_close(size, expected) for size, expected in zip(sizes, right)):
             continue
@@ -118,8 +136,12 @@ def check_layer_gradient_sizes(layer_gradient_sizes):
 
 # ---------------------------------------------------------------- xavier_uniform
 
-_SHAPES = [(3, 5), (16, 16), (1, 7), (40, 10)]
-_LARGE = (200, 300)  # 60,000 weights: their variance is known to 0.4%
+_SHAPES = [(3, 5), (16, 16), (1, 7), (7, 1), (1, 1), (40, 10)]
+# Large draws whose variance is known to 0.5% (30,000 weights or more), with fan_in below, above and far from
+# fan_out, so that a rule right for one ratio only (2 / (2·fan_in), a fixed bound) is caught.
+_LARGE = [(200, 300), (600, 50), (50, 900)]
+# The package builds Xavier weights too (MLP(..., init="xavier")); the exercise is to draw them yourself.
+_PACKAGE = (_init_bound, Neuron.__init__, Layer.__init__, MLP.__init__)
 
 
 def _variance(values):
@@ -128,7 +150,7 @@ def _variance(values):
 
 
 def _as_rows(result, fan_in, fan_out, case):
-    if isinstance(result, (str, bytes)) or not hasattr(result, "__len__"):
+    if isinstance(result, (str, bytes, dict, set, frozenset)) or not hasattr(result, "__len__"):
         raise Mistake(f"on {case}: return a list of rows (one per neuron), got {type(result).__name__}")
     rows = [list(row) if hasattr(row, "__len__") else row for row in result]
     if not all(isinstance(row, list) for row in rows):
@@ -146,8 +168,11 @@ def _as_rows(result, fan_in, fan_out, case):
 
 def _weights(xavier_uniform, fan_in, fan_out, seed):
     case = f"fan_in={fan_in}, fan_out={fan_out}"
-    result = returned(xavier_uniform, call(xavier_uniform, fan_in, fan_out, random.Random(seed), case=case), "the rows of weights", case)
-    return case, _as_rows(result, fan_in, fan_out, case)
+    try:
+        result = call(xavier_uniform, fan_in, fan_out, random.Random(seed), case=case, forbid=_PACKAGE)
+    except Mistake as mistake:  # name the class the student built, not its __init__
+        raise Mistake(str(mistake).replace(".__init__", "")) from None
+    return case, _as_rows(returned(xavier_uniform, result, "the rows of weights", case), fan_in, fan_out, case)
 
 
 def _check_spread(weights, fan_in, fan_out, case):
@@ -186,13 +211,14 @@ def check_xavier_uniform(xavier_uniform):
                 "the same weights and another seed other ones"
             )
         draws.append((case, first, fan_in, fan_out))
-    fan_in, fan_out = _LARGE
-    case, weights = _weights(xavier_uniform, fan_in, fan_out, seed=2010)
-    spread = math.sqrt(_variance(weights) / len(weights))
-    if abs(_mean(weights)) > 6.0 * spread:
-        raise Mistake(f"on {case}: the weights are not centred on 0: draw from [−a, a], not [0, a]")
-    _check_spread(weights, fan_in, fan_out, case)
-    for case, weights, fan_in, fan_out in [*draws, (case, weights, fan_in, fan_out)]:
+    for fan_in, fan_out in _LARGE:
+        case, weights = _weights(xavier_uniform, fan_in, fan_out, seed=2010)
+        spread = math.sqrt(_variance(weights) / len(weights))
+        if abs(_mean(weights)) > 6.0 * spread:
+            raise Mistake(f"on {case}: the weights are not centred on 0: draw from [−a, a], not [0, a]")
+        _check_spread(weights, fan_in, fan_out, case)
+        draws.append((case, weights, fan_in, fan_out))
+    for case, weights, fan_in, fan_out in draws:
         if max(abs(w) for w in weights) > math.sqrt(6.0 / (fan_in + fan_out)) * (1.0 + 1e-12):
             raise Mistake(
                 f"on {case}: the variance is right but some weights lie outside [−a, a]: "

@@ -2,17 +2,17 @@
 
 import math
 import random
+import time
 
 import pytest
+from verdicts import assert_rejected, verdict
 
+from micrograd_mlp import diagnostics
 from micrograd_mlp.exercises.gradient_flow import check_layer_gradient_sizes, check_xavier_uniform, layer_weights
+from micrograd_mlp.nn import Layer
 
 SIZES = "the gradient size of each layer"
 XAVIER = "Xavier's uniform initialisation"
-
-
-def verdict(capsys):
-    return capsys.readouterr().out.strip()
 
 
 # ---------------------------------------------------------------- layer_gradient_sizes
@@ -81,15 +81,73 @@ def changes_gradients(model):
     return right_sizes(model)
 
 
-WRONG_SIZES["zeroes the gradients"] = (changes_gradients, "changed the gradients")
+def backward_then_restores_nothing(model):  # reads the gradients, then sets them all to 0 "to clean up"
+    sizes = right_sizes(model)
+    for p in model.parameters():
+        p.grad = 0.0
+    return sizes
+
+
+def rounds_the_weights(model):
+    for p in model.parameters():
+        p.data = round(p.data, 2)
+    return right_sizes(model)
+
+
+def reverses_the_layers(model):
+    model.layers.reverse()
+    return right_sizes(model)[::-1]
+
+
+def remembers_by_depth(model, cache={}):  # noqa: B006 - the mistake under test: a default argument keeps answers
+    return cache.setdefault(len(model.layers), right_sizes(model))
+
+
+def first_three_layers(model):  # enough for the small networks, not for the deep one
+    return [right_sizes(model)[i] if i < 3 else 0.0 for i in range(len(model.layers))]
+
+
+WRONG_SIZES.update({
+    "zeroes the gradients": (changes_gradients, "changed the gradients"),
+    "clears the gradients after reading them": (backward_then_restores_nothing, "changed the gradients"),
+    "rounds the weights": (rounds_the_weights, "changed the weights' .data"),
+    "reverses the layers": (reverses_the_layers, "changed the model's layers"),
+    "remembers": (remembers_by_depth, "on an MLP("),
+    "three layers": (first_three_layers, "model.layers[3] is not right"),
+    "the package's": (lambda m: diagnostics.layer_gradient_sizes(m), "calls the package's layer_gradient_sizes"),
+    "a dict": (lambda m: dict(enumerate(right_sizes(m))), "got dict"),
+    "a set": (lambda m: set(right_sizes(m)), "got set"),
+    "a generator": (lambda m: (s for s in right_sizes(m)), "got generator"),
+})
 
 
 @pytest.mark.parametrize("name", WRONG_SIZES)
 def test_wrong_sizes_are_explained(name, capsys):
     answer, message = WRONG_SIZES[name]
     check_layer_gradient_sizes(answer)
-    out = verdict(capsys)
-    assert out.startswith(f"[✗] {SIZES}: not yet:") and message in out
+    assert_rejected(verdict(capsys), f"{SIZES}: not yet:", message)
+
+
+def endless_sizes(model):
+    sizes = []
+    while len(sizes) != -1:
+        sizes.append(0.0)
+        sizes.clear()
+
+
+def endless_xavier(fan_in, fan_out, rng):
+    rows = []
+    while len(rows) < fan_out:
+        rows.append([rng.uniform(-1, 1) for _ in range(fan_in)])
+        rows = rows[:0]
+
+
+@pytest.mark.parametrize("check, endless", [(check_layer_gradient_sizes, endless_sizes), (check_xavier_uniform, endless_xavier)])
+def test_an_endless_loop_times_out(check, endless, monkeypatch):
+    monkeypatch.setattr(check, "seconds", 1)
+    start = time.perf_counter()
+    assert check.grade(endless).result == "timeout"
+    assert time.perf_counter() - start < 3
 
 
 def test_a_crash_names_the_case(capsys):
@@ -166,6 +224,17 @@ WRONG_XAVIER = {
     "flat": (flat, "not a flat list of numbers"),
     "normal": (normal, "not a normal one"),
     "no return": (lambda fan_in, fan_out, rng: None if right_xavier(fan_in, fan_out, rng) else 0, "returned None"),
+    # right where fan_in = 200 only: the first large draw (200, 300) passes, the others do not
+    "one ratio only": (uniform_with(lambda i, o: math.sqrt(6.0 / (2.5 * i))), "on fan_in=600, fan_out=50"),
+    "a fixed bound": (uniform_with(lambda i, o: math.sqrt(6.0 / 500)), "on fan_in=600, fan_out=50"),
+    "the package's layer": (
+        lambda fan_in, fan_out, rng: [[w.data for w in n.w] for n in Layer(fan_in, fan_out, rng=rng, init="xavier").neurons],
+        "calls the package's Layer:",
+    ),
+    "a dict": (lambda fan_in, fan_out, rng: dict(enumerate(right_xavier(fan_in, fan_out, rng))), "got dict"),
+    "a set of rows": (lambda fan_in, fan_out, rng: {tuple(row) for row in right_xavier(fan_in, fan_out, rng)}, "got set"),
+    "text": (lambda fan_in, fan_out, rng: [[str(w) for w in row] for row in right_xavier(fan_in, fan_out, rng)],
+             "each weight should be a number"),
 }
 
 
@@ -173,8 +242,7 @@ WRONG_XAVIER = {
 def test_wrong_xavier_is_explained(name, capsys):
     answer, message = WRONG_XAVIER[name]
     check_xavier_uniform(answer)
-    out = verdict(capsys)
-    assert out.startswith(f"[✗] {XAVIER}: not yet:") and message in out
+    assert_rejected(verdict(capsys), f"{XAVIER}: not yet:", message)
 
 
 @pytest.mark.parametrize("answer", [check for check, _ in WRONG_XAVIER.values()] + [check for check, _ in WRONG_SIZES.values()])
