@@ -22,8 +22,8 @@ from ..engine import Value
 from ..losses import l2_penalty, mse
 from ..nn import MLP
 from ..optim import linear_decay
-from ..train import fit
-from . import Mistake, NotAnswered, as_number, call, exercise, expect_exact
+from ..train import Trainer, fit
+from . import Mistake, NotAnswered, as_number, call, exercise, expect_close
 from ._stubs import returned
 
 __all__ = ["check_mean_squared_error", "check_mse_gradient", "check_best_constant", "check_smallest_constant_loss",
@@ -42,8 +42,11 @@ def _numbers(result, n, what, per="example"):
     """The student's result as a list of ``n`` floats (one ``per`` example or step), or a Mistake saying what is wrong."""
     if result is None:
         raise NotAnswered
-    if isinstance(result, (str, bytes)) or not hasattr(result, "__len__"):
+    if isinstance(result, (str, bytes, dict, set, frozenset)) or not hasattr(result, "__len__"):
         raise Mistake(f"{what} should be a list of numbers, but it is {type(result).__name__}")
+    if len(result) > n:
+        raise Mistake(f"{what} has {len(result)} entries for {n} {per}s: give one per {per} (is the list kept "
+                      "between calls, as a default argument or a global? create it inside the function)")
     if len(result) != n:
         raise Mistake(f"{what} has {len(result)} entries for {n} {per}s: give one per {per}")
     return [as_number(entry, f"entry {i + 1} of {what}") for i, entry in enumerate(result)]
@@ -59,6 +62,8 @@ def _batches(seed):
 
 
 # --- exercise 1: the mean squared error, on plain numbers ---------------------------------------
+
+_LISTS_UNCHANGED = {0: "the list of predictions", 1: "the list of targets"}
 
 
 def _mse_slips(predictions, targets):
@@ -85,8 +90,9 @@ def check_mean_squared_error(mean_squared_error):
     if not callable(mean_squared_error):
         raise Mistake(f"mean_squared_error should be a function, but it is {type(mean_squared_error).__name__}")
     for case, predictions, targets in _batches(seed=707):
-        result = returned(mean_squared_error, call(mean_squared_error, list(predictions), list(targets),
-                                                   case=f"a case with {case}"), "the mean squared error", f"a case with {case}")
+        result = call(mean_squared_error, list(predictions), list(targets), case=f"a case with {case}", forbid=(mse,),
+                      unchanged=_LISTS_UNCHANGED)
+        result = returned(mean_squared_error, result, "the mean squared error", f"a case with {case}")
         result = as_number(result, f"your result for {case}")
         expected = mse([Value(p) for p in predictions], targets).data
         if _close(result, expected):
@@ -122,8 +128,9 @@ def check_mse_gradient(mse_gradient):
     if not callable(mse_gradient):
         raise Mistake(f"mse_gradient should be a function, but it is {type(mse_gradient).__name__}")
     for case, predictions, targets in _batches(seed=708):
-        result = returned(mse_gradient, call(mse_gradient, list(predictions), list(targets), case=f"a case with {case}"),
-                          "the list of derivatives", f"a case with {case}")
+        result = call(mse_gradient, list(predictions), list(targets), case=f"a case with {case}",
+                      unchanged=_LISTS_UNCHANGED)
+        result = returned(mse_gradient, result, "the list of derivatives", f"a case with {case}")
         result = _numbers(result, len(predictions), f"your list for {case}")
         values = [Value(p) for p in predictions]
         mse(values, targets).backward()
@@ -147,9 +154,10 @@ def _constant_loss(c):
 def check_best_constant(answer):
     """The constant c that minimises the MSE on the toy targets: their mean (a whole number here)."""
     _, targets = toy()
-    expect_exact(
+    expect_close(  # to 6 decimals, not exactly: a grid search lands on 0 within rounding (−2.2e-16)
         answer,
         sum(targets) / len(targets),
+        decimals=6,
         mistakes={
             1.0: "+1 is what the stuck network answers, and it costs a loss of 2: a constant between the targets does better",
             -1.0: "−1 costs the same loss of 2 as +1, by symmetry: try a constant between the targets",
@@ -163,9 +171,10 @@ def check_smallest_constant_loss(answer):
     """The MSE of the best constant on the toy targets (a whole number)."""
     _, targets = toy()
     best = sum(targets) / len(targets)
-    expect_exact(
+    expect_close(
         answer,
         _constant_loss(best),
+        decimals=6,
         mistakes={
             _constant_loss(best) * len(targets): "you added the four squared errors; divide by the number of examples",
             _constant_loss(1.0): "that is the loss of the stuck network of this section: compute it for the best constant instead",
@@ -199,12 +208,12 @@ class _RecordingSchedule:
 class _Case:
     """A hidden training problem: points, ±1 labels, a network, and fit's settings."""
 
-    def __init__(self, name, seed, nin, hidden, n_points, steps, schedule, alpha):
+    def __init__(self, name, seed, nin, hidden, n_points, steps, schedule, alpha, spread=2.0):
         rng = random.Random(seed)
         self.name, self.steps, self.schedule, self.alpha = name, steps, schedule, alpha
         self.nin, self.hidden, self.seed = nin, hidden, seed
         direction = [rng.gauss(0.0, 1.0) for _ in range(nin)]
-        self.xs = [[round(rng.uniform(-2.0, 2.0), 2) for _ in range(nin)] for _ in range(n_points)]
+        self.xs = [[round(rng.uniform(-spread, spread), 2) for _ in range(nin)] for _ in range(n_points)]
         self.ys = [1.0 if sum(d * x for d, x in zip(direction, point)) > 0 else -1.0 for point in self.xs]
 
     def model(self):
@@ -216,6 +225,9 @@ _CASES = [
           seed=71, nin=3, hidden=[5], n_points=16, steps=12, schedule=linear_decay(0.5, 0.05, 12), alpha=0.01),
     _Case("a hidden network MLP(2, [3, 3, 1]) on 10 hidden points, 8 steps, learning rate 0.3, alpha = 0",
           seed=72, nin=2, hidden=[3, 3], n_points=10, steps=8, schedule=lambda k: 0.3, alpha=0.0),
+    # inputs up to ±8 give gradients above 1: a loop that clips them shows
+    _Case("a hidden network MLP(2, [4, 1]) on 6 hidden points up to ±8, 4 steps, learning rate 0.05, alpha = 0.1",
+          seed=73, nin=2, hidden=[4], n_points=6, steps=4, schedule=lambda k: 0.05, alpha=0.1, spread=8.0),
 ]
 
 
@@ -301,7 +313,7 @@ def check_training_loop(fit_by_hand):
         start_weights = [p.data for p in model.parameters()]
         schedule = _RecordingSchedule(case.schedule)
         result = call(fit_by_hand, model, [list(x) for x in case.xs], list(case.ys), case.steps, schedule, case.alpha,
-                      case=case.name)
+                      case=case.name, forbid=(fit, Trainer.step), unchanged={1: "the points xs", 2: "the labels ys"})
         result = returned(fit_by_hand, result, "the list of losses, one per step", case.name)
         losses = _numbers(result, case.steps, f"the list of losses returned on {case.name}", per="step")
         weights = [p.data for p in model.parameters()]

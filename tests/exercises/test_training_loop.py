@@ -9,18 +9,8 @@ from micrograd_mlp.data import toy
 from micrograd_mlp.engine import Value
 from micrograd_mlp.exercises import training_loop as checks
 from micrograd_mlp.losses import l2_penalty, mse
-
-
-def verdict(capsys):
-    return capsys.readouterr().out.strip()
-
-
-def assert_rejected(capsys, *fragments):
-    out = verdict(capsys)
-    assert out.startswith("[✗]"), out
-    for fragment in fragments:
-        assert fragment in out, out
-    return out
+from micrograd_mlp.train import fit
+from verdicts import assert_rejected, verdict
 
 
 def mentions(message, number):
@@ -56,7 +46,7 @@ def test_mean_squared_error_right(capsys):
 )
 def test_mean_squared_error_slips(wrong, fragment, capsys):
     checks.check_mean_squared_error(wrong)
-    assert_rejected(capsys, fragment)
+    assert_rejected(verdict(capsys), fragment)
 
 
 def test_mean_squared_error_stub_and_crash(capsys):
@@ -65,7 +55,7 @@ def test_mean_squared_error_stub_and_crash(capsys):
     checks.check_mean_squared_error(stub)
     assert verdict(capsys).startswith("[ ] mean squared error: not answered yet")
     checks.check_mean_squared_error(lambda p, t: p[3] - t[3])
-    assert_rejected(capsys, "IndexError on a case with 3 predictions")
+    assert_rejected(verdict(capsys), "IndexError on a case with 3 predictions")
 
 
 # --- exercise 2 -----------------------------------------------------------------------------------
@@ -90,7 +80,7 @@ def test_mse_gradient_right(capsys):
 )
 def test_mse_gradient_slips(wrong, fragment, capsys):
     checks.check_mse_gradient(wrong)
-    assert_rejected(capsys, fragment)
+    assert_rejected(verdict(capsys), fragment)
 
 
 # --- exercise 3 -----------------------------------------------------------------------------------
@@ -103,7 +93,9 @@ def test_best_constant(capsys):
     assert verdict(capsys) == "[✓] the best constant prediction: correct!"
     for wrong in (1, -1, 0.5):
         checks.check_best_constant(wrong)
-        assert not mentions(assert_rejected(capsys), best)
+        out = verdict(capsys)
+        assert_rejected(out)
+        assert not mentions(out, best)
     checks.check_best_constant(...)
     assert verdict(capsys).startswith("[ ]")
 
@@ -115,7 +107,9 @@ def test_smallest_constant_loss(capsys):
     assert verdict(capsys) == "[✓] the smallest loss of a constant: correct!"
     for wrong, fragment in [(4, "divide by the number"), (2, "stuck network"), (0, "cannot be right"), (1.5, "")]:
         checks.check_smallest_constant_loss(wrong)
-        assert not mentions(assert_rejected(capsys, fragment), smallest)
+        out = verdict(capsys)
+        assert_rejected(out, fragment)
+        assert not mentions(out, smallest)
 
 
 # --- exercise 4: the training loop ----------------------------------------------------------------
@@ -177,7 +171,8 @@ def one_step_short(model, xs, ys, steps, learning_rate, alpha):
 )
 def test_training_loop_slips(train, fragment, capsys):
     checks.check_training_loop(train)
-    out = assert_rejected(capsys, fragment)
+    out = verdict(capsys)
+    assert_rejected(out, fragment)
     assert "on a hidden network" in out or "list of numbers" in out
 
 
@@ -191,7 +186,7 @@ def test_training_loop_stub_and_crash(capsys):
         return [model(x).data for x in xs[100]]
 
     checks.check_training_loop(crash)
-    assert_rejected(capsys, "IndexError on a hidden network")
+    assert_rejected(verdict(capsys), "IndexError on a hidden network")
 
 
 def test_a_function_that_forgets_return_is_told_so(capsys):
@@ -209,7 +204,7 @@ def test_a_function_that_forgets_return_is_told_so(capsys):
                              (checks.check_mse_gradient, gradient_without_return),
                              (checks.check_training_loop, loop_without_return)]:
         check(function)
-        assert_rejected(capsys, "returned None", "`return` missing")
+        assert_rejected(verdict(capsys), "returned None", "`return` missing")
 
 
 def test_mse_gradient_that_returns_the_predictions_is_pointed_to_grad(capsys):
@@ -219,7 +214,7 @@ def test_mse_gradient_that_returns_the_predictions_is_pointed_to_grad(capsys):
         return values  # their .data, the predictions, not their .grad
 
     checks.check_mse_gradient(values_instead_of_gradients)
-    assert_rejected(capsys, "the predictions themselves", ".grad")
+    assert_rejected(verdict(capsys), "the predictions themselves", ".grad")
 
 
 def test_training_loop_with_learning_rate_used_as_a_number(capsys):
@@ -235,7 +230,8 @@ def test_training_loop_with_learning_rate_used_as_a_number(capsys):
         return losses
 
     checks.check_training_loop(rate_as_number)
-    out = assert_rejected(capsys, "learning_rate is a function", "learning_rate(k)")
+    out = verdict(capsys)
+    assert_rejected(out, "learning_rate is a function", "learning_rate(k)")
     assert "_RecordingSchedule" not in out
 
 
@@ -252,4 +248,103 @@ def test_training_loop_with_the_penalty_as_a_plain_number(capsys):
         return losses
 
     checks.check_training_loop(penalty_from_data)
-    assert_rejected(capsys, "on a hidden network", "plain number", "no gradient")
+    assert_rejected(verdict(capsys), "on a hidden network", "plain number", "no gradient")
+
+
+# --- the package's mse and fit are not the exercise, inputs left alone, right answers in odd forms ------------
+
+
+def empties_the_lists(predictions, targets):
+    result = right_mse(predictions, targets)
+    predictions.clear()
+    targets.clear()
+    return result
+
+
+def writes_into_predictions(predictions, targets):
+    for i, (p, y) in enumerate(zip(predictions, targets)):
+        predictions[i] = 2 / len(targets) * (p - y)
+    return predictions
+
+
+@pytest.mark.parametrize(
+    "check, wrong, fragments",
+    [
+        (checks.check_mean_squared_error, lambda p, t: mse([Value(x) for x in p], t).data,
+         ["calls the package's mse", "write that part yourself"]),
+        (checks.check_mean_squared_error, empties_the_lists, ["changed the list of predictions"]),
+        (checks.check_mse_gradient, writes_into_predictions, ["changed the list of predictions"]),
+    ],
+)
+def test_answers_that_fooled_the_old_mse_checks(check, wrong, fragments, capsys):
+    check(wrong)
+    assert_rejected(verdict(capsys), *fragments)
+
+
+def test_a_grid_search_rounding_error_counts(capsys):
+    checks.check_best_constant(-2.220446049250313e-16)
+    assert verdict(capsys) == "[✓] the best constant prediction: correct!"
+    checks.check_smallest_constant_loss(1.0000000000000002)
+    assert verdict(capsys) == "[✓] the smallest loss of a constant: correct!"
+
+
+def wraps_fit(model, xs, ys, steps, learning_rate, alpha):
+    return fit(model, xs, ys, loss="mse", steps=steps, lr=learning_rate, alpha=alpha, progress=False).loss
+
+
+def clipped(model, xs, ys, steps, learning_rate, alpha):
+    losses = []
+    for k in range(steps):
+        loss = mse([model(x) for x in xs], ys) + l2_penalty(model.parameters(), alpha)
+        model.zero_grad()
+        loss.backward()
+        for p in model.parameters():
+            p.data -= learning_rate(k) * max(-1.0, min(1.0, p.grad))
+        losses.append(loss.data)
+    return losses
+
+
+def shuffles_the_points(model, xs, ys, steps, learning_rate, alpha):
+    xs.reverse()
+    ys.reverse()
+    return make_train()(model, xs, ys, steps, learning_rate, alpha)
+
+
+def kept_between_calls(model, xs, ys, steps, learning_rate, alpha, losses=[]):
+    losses.extend(make_train()(model, xs, ys, steps, learning_rate, alpha))
+    return losses
+
+
+@pytest.mark.parametrize(
+    "wrong, fragments",
+    [
+        (wraps_fit, ["calls the package's fit", "write that part yourself"]),
+        (clipped, ["up to ±8", "the update is not"]),
+        (shuffles_the_points, ["changed the points xs"]),
+        (kept_between_calls, ["kept between calls"]),
+    ],
+)
+def test_loops_that_fooled_the_old_check(wrong, fragments, capsys):
+    checks.check_training_loop(wrong)
+    assert_rejected(verdict(capsys), *fragments)
+
+
+def test_the_clipping_case_has_gradients_above_one():
+    case = checks._CASES[-1]
+    model = case.model()
+    (mse([model(x) for x in case.xs], case.ys) + l2_penalty(model.parameters(), case.alpha)).backward()
+    assert max(abs(p.grad) for p in model.parameters()) > 1.0
+
+
+def test_an_endless_loop_times_out(monkeypatch):
+    def endless(model, xs, ys, steps, learning_rate, alpha):
+        while True:
+            steps += 1
+
+    monkeypatch.setattr(checks.check_training_loop, "seconds", 1)
+    assert checks.check_training_loop.grade(endless).result == "timeout"
+
+
+def test_a_gradient_as_a_dict_gets_a_verdict(capsys):
+    checks.check_mse_gradient(lambda p, t: {i: 2 * (a - b) / len(p) for i, (a, b) in enumerate(zip(p, t))})
+    assert_rejected(verdict(capsys), "should be a list of numbers, but it is dict")
