@@ -7,6 +7,7 @@ import pytest
 
 from micrograd_mlp.engine import Value
 from micrograd_mlp.exercises import Mistake, NotAnswered, as_number, call, exercise, expect_close, expect_exact
+from verdicts import assert_rejected, verdict
 
 
 @exercise("the answer")
@@ -17,10 +18,6 @@ def check_three(answer):
 @exercise("a third")
 def check_third(answer):
     expect_close(answer, 1 / 3, decimals=3)
-
-
-def verdict(capsys):
-    return capsys.readouterr().out.strip()
 
 
 @pytest.mark.parametrize("answer", [3, 3.0, np.int64(3), np.float32(3.0), np.array(3), Value(3.0), Fraction(3)])
