@@ -1,28 +1,42 @@
 """Checks for notebook 14, the same network in PyTorch: copying our ``state_dict()`` into ``torch.nn`` layers.
 
-The check builds MLPs of sizes and activations the notebook has not shown, with random
-weights and biases, and compares the torch model after the student's copy with our
-model (``micrograd_mlp.torch_bridge.torch_mlp`` builds the torch networks). PyTorch is
-imported when a check runs, so this module can be imported without it.
+The check builds MLPs of sizes and activations the notebook has not shown (and the
+notebook's own, one with two-digit labels, one of eleven layers, the smallest), with
+random weights and biases, and compares the torch model after the student's copy with
+our model (``micrograd_mlp.torch_bridge.torch_mlp`` builds the torch networks). The
+numbers must land in the model's own parameters, still requiring grad; our state must
+come back unchanged; the package's ``load_into_torch`` is what the student writes, so
+calling it is refused. PyTorch is imported when a check runs, so this module can be
+imported without it.
 """
 
 import random
 
 from ..engine import no_grad
 from ..nn import MLP
+from ..torch_bridge import load_into_torch as package_load_into_torch
 from ..torch_bridge import torch_mlp
 from . import Mistake, call, exercise
 
 __all__ = ["check_load_into_torch"]
 
+# (inputs, layer sizes, activation), then random ones: the notebook's MLP(2, [16, 16, 3]), one with labels of two
+# digits for inputs and neurons (w10, n12), one of eleven layers (L10, L11), and the smallest, MLP(1, [1]).
+_SHAPES = [(2, [16, 16, 3], "relu"), (11, [12, 2], "tanh"), (2, [2] * 10 + [1], "sigmoid"), (1, [1], "tanh")]
 
-def _cases(count=4, seed=14):
-    """MLPs of random shapes and activations, with random weights and biases (ours start with biases 0)."""
+
+def _cases(count=3, seed=14):
+    """MLPs of the shapes above and random ones, with random weights and biases (ours start with biases 0).
+
+    The first one comes again at the end: nothing may carry over from one call to the next.
+    """
     rng = random.Random(seed)
+    shapes = []
     for _ in range(count):
-        nin = rng.randint(1, 4)
         nouts = [rng.randint(1, 5) for _ in range(rng.randint(1, 2))] + [rng.randint(1, 3)]
-        activation = rng.choice(["relu", "tanh", "sigmoid"])
+        shapes.append((rng.randint(1, 4), nouts, rng.choice(["relu", "tanh", "sigmoid"])))
+    shapes = shapes[:1] + _SHAPES + shapes[1:] + shapes[:1]
+    for nin, nouts, activation in shapes:
         model = MLP(nin, nouts, activation=activation, seed=rng.randrange(1000))
         model.load_state_dict({label: rng.uniform(-2.0, 2.0) for label in model.state_dict()})
         where = f"MLP({nin}, {nouts}, activation={activation!r})"
@@ -39,6 +53,7 @@ def check_load_into_torch(load_into_torch):
         before = MLP(model.nin, sizes, activation=activation, seed=rng.randrange(1000))
         network = torch_mlp(before)  # the right shape, holding other weights
         old = [(linear.weight.detach().clone(), linear.bias.detach().clone()) for linear in _linears(network, torch)]
+        parameters = list(network.parameters())
         _copy(load_into_torch, model.state_dict(), network, where)
         linears = _linears(network, torch)
         if len(linears) != len(model.layers):
@@ -50,6 +65,7 @@ def check_load_into_torch(load_into_torch):
             bias = torch.tensor([neuron.b.data for neuron in layer.neurons], dtype=torch.float64)
             _compare(linear.weight, weight, old_weight, f"layer {k}'s weight in {where}", k, torch)
             _compare(linear.bias, bias, old_bias, f"layer {k}'s bias in {where}", k, torch)
+        _same_parameters(network, parameters, where)
         points = [[rng.uniform(-2.0, 2.0) for _ in range(model.nin)] for _ in range(5)]
         with torch.no_grad(), no_grad():
             theirs = network(torch.tensor(points, dtype=torch.float64))
@@ -61,10 +77,23 @@ def check_load_into_torch(load_into_torch):
             )
 
 
+def _same_parameters(network, parameters, where):
+    """The numbers must go into the model's own parameters: an optimiser made before the copy holds those."""
+    now = list(network.parameters())
+    if len(now) != len(parameters) or any(p is not q for p, q in zip(now, parameters)):
+        raise Mistake(f"the numbers of {where} are right, but in new tensors: an optimiser made before the copy "
+                      "still holds the old ones. Write into the existing weight and bias (inside torch.no_grad(): "
+                      "linear.weight[j, i] = ..., or linear.weight.copy_(...))")
+    if not all(p.requires_grad for p in now):
+        raise Mistake(f"the numbers of {where} are right, but a parameter no longer requires grad: PyTorch could not "
+                      "train it. Leave requires_grad as it was and copy inside torch.no_grad()")
+
+
 def _copy(load_into_torch, state, network, where):
     """The student's copy; the two crashes a first attempt meets most often get a hint on what to change."""
     try:
-        call(load_into_torch, state, network, case=where)
+        call(load_into_torch, state, network, case=where, forbid=(package_load_into_torch, torch_mlp),
+             unchanged={0: "our state_dict"})
     except Mistake as mistake:
         message = str(mistake).rstrip(".")
         if "requires grad" in message:
@@ -106,7 +135,8 @@ def _compare(got, expected, old, what, k, torch):
         )
     if torch.equal(got, old):
         raise Mistake(f"{what} still holds the torch model's own numbers: nothing was copied into it")
-    if got.dim() == 2 and got.shape[0] == got.shape[1] and torch.equal(got.T, expected):
+    # a square matrix transposed, or any matrix filled column by column (reshape(n_in, n_out).T)
+    if got.dim() == 2 and torch.equal(got, expected.reshape(got.shape[1], got.shape[0]).T):
         raise Mistake(
             f"{what} is transposed: row j - 1 holds the weights of neuron j, entry L{k}n{{j}} w{{i}} at [j - 1, i - 1]"
         )

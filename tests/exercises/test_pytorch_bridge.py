@@ -1,23 +1,50 @@
 """Notebook 14's check: a right copy passes; the typical wrong copies are rejected with a message that shows no weight."""
 
+import time
+
 import pytest
+from verdicts import assert_rejected, verdict
 
 torch = pytest.importorskip("torch")
 
+from micrograd_mlp import torch_bridge  # noqa: E402
 from micrograd_mlp.exercises import pytorch_bridge as checks  # noqa: E402
-from micrograd_mlp.torch_bridge import load_into_torch  # noqa: E402
-
-
-def verdict(capsys):
-    return capsys.readouterr().out.strip()
 
 
 def linears(network):
     return [module for module in network.modules() if isinstance(module, torch.nn.Linear)]
 
 
-def test_the_package_answer_passes(capsys):
+def load_into_torch(state, torch_model):
+    """The notebook's worked solution."""
+    with torch.no_grad():
+        for k, linear in enumerate(linears(torch_model), start=1):
+            n_out, n_in = linear.weight.shape
+            for j in range(n_out):
+                for i in range(n_in):
+                    linear.weight[j, i] = state[f"L{k}n{j + 1} w{i + 1}"]
+                linear.bias[j] = state[f"L{k}n{j + 1} b"]
+
+
+def test_the_worked_solution_passes(capsys):
     checks.check_load_into_torch(load_into_torch)
+    assert verdict(capsys) == "[✓] our state_dict copied into torch.nn: correct!"
+
+
+def test_a_copy_by_parsing_the_labels_passes(capsys):
+    def by_label(state, network):
+        layers = linears(network)
+        with torch.no_grad():
+            for label, number in state.items():
+                layer, rest = label[1:].split("n", 1)
+                neuron, kind = rest.split(" ")
+                linear = layers[int(layer) - 1]
+                if kind == "b":
+                    linear.bias[int(neuron) - 1] = number
+                else:
+                    linear.weight[int(neuron) - 1, int(kind[1:]) - 1] = number
+
+    checks.check_load_into_torch(by_label)
     assert verdict(capsys) == "[✓] our state_dict copied into torch.nn: correct!"
 
 
@@ -68,10 +95,9 @@ def wrong_copy(transpose=False, biases=True, dtype=torch.float64, replace=False,
 
 
 def rejected(capsys, *words):
+    """The check's ``[✗]`` line, which names every word."""
     out = verdict(capsys)
-    assert out.startswith("[✗]"), out
-    for word in words:
-        assert word in out, out
+    assert_rejected(out, *words)
     return out
 
 
@@ -105,7 +131,7 @@ def test_rows_and_columns_swapped(capsys):
                 linear.bias.copy_(torch.tensor([state[f"L{k}n{j + 1} b"] for j in range(n_out)], dtype=torch.float64))
 
     checks.check_load_into_torch(swapped)
-    rejected(capsys, "layer 2's weight", "transposed")
+    rejected(capsys, "layer 1's weight", "transposed")
 
 
 def test_neurons_shifted_by_one(capsys):
@@ -164,3 +190,87 @@ def test_labels_counted_from_0_are_told_they_count_from_1(capsys):
 
     checks.check_load_into_torch(from_zero)
     rejected(capsys, "KeyError", "counted from 1")
+
+
+def test_labels_read_by_character_position_are_refused(capsys):
+    def by_position(state, network):  # "L1n2 w1": right while every number has one digit
+        layers = linears(network)
+        with torch.no_grad():
+            for label, number in state.items():
+                linear, neuron = layers[int(label[1]) - 1], int(label[3]) - 1
+                if label.endswith("b"):
+                    linear.bias[neuron] = number
+                else:
+                    linear.weight[neuron, int(label[-1]) - 1] = number
+
+    checks.check_load_into_torch(by_position)
+    rejected(capsys, "MLP(")
+
+
+def test_new_parameters_are_refused(capsys):
+    def new_parameters(state, network):
+        for k, linear in enumerate(linears(network), start=1):
+            n_out, n_in = linear.weight.shape
+            rows = [[state[f"L{k}n{j + 1} w{i + 1}"] for i in range(n_in)] for j in range(n_out)]
+            linear.weight = torch.nn.Parameter(torch.tensor(rows, dtype=torch.float64))
+            linear.bias = torch.nn.Parameter(torch.tensor([state[f"L{k}n{j + 1} b"] for j in range(n_out)],
+                                                          dtype=torch.float64))
+
+    checks.check_load_into_torch(new_parameters)
+    rejected(capsys, "in new tensors", "optimiser")
+
+
+def test_parameters_that_stop_requiring_grad_are_refused(capsys):
+    def no_grad_flag(state, network):
+        for p in network.parameters():
+            p.requires_grad_(False)
+        load_into_torch(state, network)
+
+    checks.check_load_into_torch(no_grad_flag)
+    rejected(capsys, "no longer requires grad")
+
+
+@pytest.mark.parametrize("package", [torch_bridge.load_into_torch, lambda s, n: torch_bridge.load_into_torch(s, n)])
+def test_the_package_copy_is_refused(package, capsys):
+    checks.check_load_into_torch(package)
+    rejected(capsys, "calls the package's load_into_torch", "write that part yourself")
+
+
+def test_our_state_must_come_back_unchanged(capsys):
+    def pops(state, network):
+        load_into_torch(state, network)
+        state.clear()
+
+    checks.check_load_into_torch(pops)
+    rejected(capsys, "changed our state_dict")
+
+
+def test_a_copy_that_remembers_the_first_network_is_refused(capsys):
+    def remembers(state, network, kept=[]):  # noqa: B006 - the mistake under test: a default argument keeps a model
+        kept.append(network)
+        load_into_torch(state, kept[0])
+
+    checks.check_load_into_torch(remembers)
+    rejected(capsys, "nothing was copied")
+
+
+def test_odd_returns_and_printing_do_not_matter(capsys):
+    def chatty(state, network):
+        print(state)
+        load_into_torch(state, network)
+        return {"done": set()}
+
+    checks.check_load_into_torch(chatty)
+    assert verdict(capsys) == "[✓] our state_dict copied into torch.nn: correct!"
+
+
+def test_an_endless_loop_times_out(monkeypatch):
+    monkeypatch.setattr(checks.check_load_into_torch, "seconds", 1)
+
+    def endless(state, network):
+        while network is not None:
+            load_into_torch(state, network)
+
+    start = time.perf_counter()
+    assert checks.check_load_into_torch.grade(endless).result == "timeout"
+    assert time.perf_counter() - start < 3
