@@ -20,7 +20,6 @@ and used without a browser:
     Playground(dataset="spirals", hidden=(16, 16), activation="relu")
 """
 
-import base64
 import html
 import io
 import math
@@ -31,6 +30,7 @@ import contourpy
 import ipywidgets as widgets
 import matplotlib
 import numpy as np
+from IPython.display import display
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
@@ -40,6 +40,7 @@ from .data import load as load_dataset
 from .losses import LOSSES
 from .nn import MLP
 from .plots import CLASS_COLORS, predict
+from .stepper import with_picture
 from .train import Trainer, TrainingDiverged
 
 __all__ = ["Settings", "Experiment", "Dashboard", "Playground", "edge_style", "parse_hidden", "parse_batch_size"]
@@ -603,14 +604,11 @@ class Playground(widgets.VBox):
         with open(path, "wb") as file:
             file.write(self.experiment.animation())
 
-    def _repr_mimebundle_(self, **kwargs):
+    def _ipython_display_(self):
         # A stored widget shows only its text without a kernel (a fresh clone, the website); with an
-        # animated GIF beside the widget view, JupyterLab shows the animation there and the live
+        # animated GIF beside the widget view, a front end shows the animation there and the live
         # widget once the cell is run.
-        bundle = super()._repr_mimebundle_(**kwargs)
-        bundle["text/plain"] = repr(self)
-        bundle["image/gif"] = base64.b64encode(self.experiment.animation()).decode("ascii")
-        return bundle
+        display(with_picture(self, "image/gif", self.experiment.animation()), raw=True)
 
     def __repr__(self):
         return f"Playground: {self.experiment!r}"

@@ -28,6 +28,7 @@ import threading
 from dataclasses import dataclass
 
 import ipywidgets as widgets
+from IPython.display import display
 
 from .engine import Value
 from .graph import INSTALL_DOT, GraphvizNotFound, escape_record, format_number
@@ -35,6 +36,7 @@ from .graph import INSTALL_DOT, GraphvizNotFound, escape_record, format_number
 __all__ = ["BackwardStepper", "BackwardTrace", "Step", "Contribution", "backward_trace", "value_names", "lecture_neuron"]
 
 MAX_VALUES = 100
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"  # the output a front end draws a live widget from
 
 # Colours of a frame: the value passing its gradient on, and the inputs receiving it.
 CURRENT = "#fdb863"
@@ -450,12 +452,23 @@ class BackwardStepper(widgets.VBox):
         path.write_bytes(self.animation(seconds_per_step))
         return path
 
-    def _repr_mimebundle_(self, **kwargs):
+    def _ipython_display_(self):
         # The live widget where a kernel runs it; the animation where none does (a fresh clone, the website).
-        bundle = super()._repr_mimebundle_(**kwargs)
-        bundle["text/plain"] = repr(self)
-        bundle["image/gif"] = base64.b64encode(self.animation()).decode("ascii")
-        return bundle
+        display(with_picture(self, "image/gif", self.animation()), raw=True)
+
+
+def with_picture(widget, mime, picture):
+    """What displaying ``widget`` sends: its live view, beside ``picture`` (bytes of type ``mime``) and its repr.
+
+    Built here rather than by ipywidgets, the same bundle for ipywidgets 7 (Colab's, which displays through
+    ``_ipython_display_``) and 8 (which uses ``_repr_mimebundle_``): a front end draws the live widget where
+    its kernel is running, and the picture where it is not.
+    """
+    return {
+        WIDGET_VIEW: {"version_major": 2, "version_minor": 0, "model_id": widget.model_id},
+        mime: base64.b64encode(picture).decode("ascii"),
+        "text/plain": repr(widget),
+    }
 
 
 def _with_caption(picture, lines, font_size=15, margin=10):

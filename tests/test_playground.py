@@ -6,8 +6,11 @@ import threading
 
 import numpy as np
 import pytest
+from IPython.core.interactiveshell import InteractiveShell
+from IPython.utils.capture import capture_output
 from matplotlib.colors import to_rgba
 from PIL import Image
+from traitlets.config import Config
 
 from micrograd_mlp import playground
 from micrograd_mlp.plots import predict
@@ -28,6 +31,29 @@ from micrograd_mlp.playground import (
 )
 
 SMALL = {"n_samples": 40, "hidden": (4,)}  # quick to train and draw
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+@pytest.fixture
+def notebook_cell():
+    """Run a cell ending in a widget in an IPython shell, as a notebook's kernel does; return what it displayed.
+
+    The same for ipywidgets 7 and 8: each displays widgets through a method the other lacks, so the
+    test goes through IPython's own display, not a method of the widget.
+    """
+    config = Config()
+    config.HistoryManager.enabled = False  # no history file written by the tests
+    shell = InteractiveShell.instance(config=config)
+
+    def run(widget):
+        shell.user_ns["widget"] = widget
+        with capture_output() as captured:
+            result = shell.run_cell("widget")
+        result.raise_error()
+        return [output.data for output in captured.outputs]
+
+    yield run
+    InteractiveShell.clear_instance()
 
 
 # ---------------------------------------------------------------- settings
@@ -321,10 +347,10 @@ def test_play_stops_by_itself_after_its_limit(monkeypatch):
     assert p.experiment.steps == 4 * STEPS_PER_FRAME
 
 
-def test_the_stored_output_carries_an_animation_and_plain_text():
+def test_displayed_it_is_the_live_widget_beside_an_animation_and_plain_text(notebook_cell):
     p = Playground(**SMALL)
-    bundle = p._repr_mimebundle_()
-    assert "application/vnd.jupyter.widget-view+json" in bundle
+    [bundle] = notebook_cell(p)
+    assert bundle[WIDGET_VIEW] == {"version_major": 2, "version_minor": 0, "model_id": p.model_id}
     assert bundle["text/plain"] == f"Playground: {p.experiment!r}"
     gif = Image.open(io.BytesIO(base64.b64decode(bundle["image/gif"])))
     assert gif.format == "GIF" and gif.n_frames > 1

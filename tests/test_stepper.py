@@ -7,7 +7,10 @@ import random
 import subprocess
 
 import pytest
+from IPython.core.interactiveshell import InteractiveShell
+from IPython.utils.capture import capture_output
 from PIL import Image
+from traitlets.config import Config
 
 from micrograd_mlp import stepper
 from micrograd_mlp.engine import Value
@@ -17,6 +20,29 @@ from micrograd_mlp.stepper import BackwardStepper, backward_trace, lecture_neuro
 
 GIF_SIGNATURE = b"GIF89a"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+@pytest.fixture
+def notebook_cell():
+    """Run a cell ending in a widget in an IPython shell, as a notebook's kernel does; return what it displayed.
+
+    The same for ipywidgets 7 and 8: each displays widgets through a method the other lacks, so the
+    test goes through IPython's own display, not a method of the widget.
+    """
+    config = Config()
+    config.HistoryManager.enabled = False  # no history file written by the tests
+    shell = InteractiveShell.instance(config=config)
+
+    def run(widget):
+        shell.user_ns["widget"] = widget
+        with capture_output() as captured:
+            result = shell.run_cell("widget")
+        result.raise_error()
+        return [output.data for output in captured.outputs]
+
+    yield run
+    InteractiveShell.clear_instance()
 
 
 def reuse():
@@ -344,10 +370,10 @@ def test_the_users_gradients_stay_as_they_were():
     assert [value.grad for value in root.topological_order()] == before
 
 
-def test_stored_output_carries_an_animation_and_a_plain_repr(lecture_stepper):
-    bundle = lecture_stepper._repr_mimebundle_()
+def test_displayed_it_is_the_live_widget_beside_its_animation_and_a_plain_repr(lecture_stepper, notebook_cell):
+    [bundle] = notebook_cell(lecture_stepper)
     assert bundle["text/plain"] == repr(lecture_stepper) == "BackwardStepper(5 steps over 10 values)"
-    assert "model_id" in bundle["application/vnd.jupyter.widget-view+json"]
+    assert bundle[WIDGET_VIEW] == {"version_major": 2, "version_minor": 0, "model_id": lecture_stepper.model_id}
     gif = base64.b64decode(bundle["image/gif"])
     assert gif.startswith(GIF_SIGNATURE)
     animation = Image.open(io.BytesIO(gif))
