@@ -21,7 +21,7 @@ lab: $(READY)  ## open the course in JupyterLab
 	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/01_derivatives.ipynb
 
 test: $(READY)  ## every test: unit and property tests, then every notebook re-executed by nbval
-	$(BIN)/python -m pytest tests notebooks $(NBVAL)
+	$(BIN)/python -m pytest tests notebooks $(NBVAL) --numprocesses auto --dist loadfile  # a notebook's cells stay in one process, in order
 
 notebooks: $(READY)  ## re-execute every notebook in place (commit the result)
 	$(BIN)/python tools/execute_notebooks.py notebooks/*.ipynb

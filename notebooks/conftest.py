@@ -9,13 +9,13 @@ and are compared like every other cell. With the environment variable REQUIRE_TO
 """
 
 import os
+from collections import Counter
 
 import pytest
 
 TORCH_NOTEBOOKS = {"14_pytorch.ipynb"}  # notebooks whose every cell needs PyTorch
 TORCH_TAG = "needs-torch"  # a single cell that needs PyTorch, in any other notebook
 REASON = "PyTorch is not installed: pip install -e '.[torch]' (CI installs torch==2.13.0)"
-SKIPPED = pytest.StashKey[dict]()
 
 
 def torch_importable():
@@ -40,17 +40,18 @@ def pytest_collectstart(collector):
 
 
 def pytest_collection_modifyitems(config, items):
-    skipped = config.stash.setdefault(SKIPPED, {})
     if torch_importable():
         return
     if os.environ.get("REQUIRE_TORCH") == "1":
         raise pytest.UsageError(f"REQUIRE_TORCH=1, but {REASON}")
     for item in filter(needs_torch, items):
         item.add_marker(pytest.mark.skip(reason=REASON))
-        skipped[item.path.name] = skipped.get(item.path.name, 0) + 1
 
 
 def pytest_terminal_summary(terminalreporter, config):
-    for name, count in config.stash.get(SKIPPED, {}).items():
+    # counted from the reports, which reach the main process also when pytest-xdist runs the notebooks in workers
+    skipped = Counter(report.nodeid.split("::")[0].rsplit("/", 1)[-1]
+                      for report in terminalreporter.stats.get("skipped", []) if REASON in str(report.longrepr))
+    for name, count in skipped.items():
         cells = "cell" if count == 1 else "cells"
         terminalreporter.write_line(f"notebooks/{name}: {count} {cells} skipped: {REASON}", yellow=True)
