@@ -2,15 +2,20 @@
 and a numpy linear layer's forward and backward pass.
 
 The expected values are computed here (with the package's ``Neuron``, ``Value.neuron``
-and the benchmark's seeded model), or, for the linear layer, by central finite differences.
+and the benchmark's seeded model), or, for the linear layer, by central finite differences
+on layers of random sizes and of sizes 1 (where a squeezed axis shows); the layer's
+functions must leave their arrays as they were.
 """
+
+import math
 
 import numpy as np
 
 from .. import benchmark
 from ..engine import Value, no_grad
 from ..nn import Neuron
-from . import Mistake, NotAnswered, call, exercise, expect_close, expect_exact
+from . import Mistake, call, exercise, expect_close, expect_exact
+from ._stubs import returned
 
 __all__ = ["check_nodes_per_neuron", "check_fused_local_grads", "check_numpy_scores", "check_linear_layer"]
 
@@ -74,6 +79,7 @@ def check_fused_local_grads(answer):
     slope = 1.0 - node.data**2
     other_factors = [g / slope for g in expected]  # x1, x2, w1, w2, 1: the local derivatives without f'(z)
     names = ["w1", "w2", "x1", "x2", "b"]
+    z_without_bias = sum(w * x for w, x in zip(other_factors[2:4], other_factors[0:2]))
     for value, right, factor, name in zip(values, expected, other_factors, names):
         expect_close(
             value,
@@ -83,6 +89,8 @@ def check_fused_local_grads(answer):
             mistakes={
                 factor: f"do/d{name} is the other factor alone: multiply it by f'(z) = 1 − tanh²(z)",
                 factor * node.data: f"do/d{name} uses tanh(z) where the slope is f'(z) = 1 − tanh²(z)",
+                factor * (1.0 - node.data): f"do/d{name} uses 1 − tanh(z): the slope squares it, 1 − tanh²(z)",
+                factor * (1.0 - math.tanh(z_without_bias) ** 2): f"do/d{name}: z = w·x + b includes the bias",
             },
             hint="a weight's local derivative is f'(z) times its input, an input's is f'(z) times its weight, "
             "the bias's is f'(z) (and the order is w1, w2, x1, x2, b)",
@@ -143,12 +151,10 @@ def _finite_difference(f, array, h=1e-6):
     return grad
 
 
-def _student_call(function, *args, case):
-    """``call``, where a stub's body ``...`` (which returns None) also counts as not answered yet."""
-    result = call(function, *args, case=case)
-    if result is None:
-        raise NotAnswered
-    return result
+def _student_call(function, *args, case, names, what):
+    """``call`` with every argument (named by ``names``) required unchanged; a stub is not answered yet."""
+    result = call(function, *args, case=case, unchanged=dict(enumerate(names)))
+    return returned(function, result, what, case)
 
 
 def _as_array(result, shape, what, hint):
@@ -165,25 +171,32 @@ def _same(got, expected, tolerance=1e-6):
     return np.allclose(got, expected, rtol=tolerance, atol=tolerance)
 
 
+def _layer_sizes():
+    """(points, inputs, neurons): random sizes from 2 to 5, then sizes of 1, where a squeeze or a missing axis shows;
+    the first again at the end, for a function that keeps something from one call to the next."""
+    rng = np.random.default_rng(15)
+    sizes = [tuple(int(n) for n in rng.integers(2, 6, size=3)) for _ in range(4)]
+    return sizes + [(1, 3, 2), (4, 1, 3), (3, 2, 1), (1, 1, 1)] + sizes[:1]
+
+
 @exercise("a numpy linear layer, forward and backward")
 def check_linear_layer(linear_forward, linear_backward):
     """``linear_forward(A, W, b)`` → Z = A Wᵀ + b and ``linear_backward(A, W, dZ)`` → (dA, dW, db).
 
-    Checked on layers of random sizes: the forward pass against numpy, and the
-    backward pass against central finite differences of L = Σ (Z ⊙ G) for a
-    random G, so that dL/dZ = G.
+    Checked on layers of random sizes and of sizes 1: the forward pass against numpy, and the
+    backward pass against central finite differences of L = Σ (Z ⊙ G) for a random G, so that
+    dL/dZ = G. Both functions must leave their arrays as they were.
     """
     rng = np.random.default_rng(15)
-    for case in range(4):
-        points, n_in, n_out = (int(n) for n in rng.integers(2, 6, size=3))
+    for points, n_in, n_out in _layer_sizes():
         A, W, b = rng.normal(size=(points, n_in)), rng.normal(size=(n_out, n_in)), rng.normal(size=n_out)
         G = rng.normal(size=(points, n_out))
-        where = f"a layer of {n_in} inputs and {n_out} neurons on {points} points"
+        where = f"a layer of {n_in} input(s) and {n_out} neuron(s) on {points} point(s)"
         Z = _as_array(
-            _student_call(linear_forward, A.copy(), W.copy(), b.copy(), case=where),
+            _student_call(linear_forward, A, W, b, case=where, names=("A", "W", "b"), what="the array Z"),
             (points, n_out),
             f"Z on {where}",
-            "one row per point, one column per neuron (A @ W.T)",
+            "one row per point, one column per neuron (A @ W.T), even when there is only one of them",
         )
         if not _same(Z, A @ W.T + b):
             if _same(Z, A @ W.T):
@@ -191,14 +204,14 @@ def check_linear_layer(linear_forward, linear_backward):
             if W.shape[0] == W.shape[1] and _same(Z, A @ W + b):
                 raise Mistake(f"Z on {where} uses W where W.T belongs: row j of W holds neuron j's weights")
             raise Mistake(f"Z is wrong on {where}: row n should be W times point n, plus b")
-        result = _student_call(linear_backward, A.copy(), W.copy(), G.copy(), case=where)
+        result = _student_call(linear_backward, A, W, G, case=where, names=("A", "W", "dZ"),
+                               what="(dA, dW, db)")
         if not isinstance(result, (tuple, list)) or len(result) != 3:
-            raise Mistake("linear_backward should return three arrays: (dA, dW, db)")
-        dA = _as_array(result[0], A.shape, f"dA on {where}", "a gradient has the shape of what it is the gradient of")
-        dW = _as_array(
-            result[1], W.shape, f"dW on {where}",
-            "a gradient has the shape of what it is the gradient of (dZ.T @ A, not A.T @ dZ)",
-        )
+            raise Mistake(f"on {where} linear_backward returned {type(result).__name__}: it should return three "
+                          "arrays, (dA, dW, db)")
+        hint = "a gradient has the shape of what it is the gradient of, even when a size is 1"
+        dA = _as_array(result[0], A.shape, f"dA on {where}", hint)
+        dW = _as_array(result[1], W.shape, f"dW on {where}", f"{hint} (dZ.T @ A, not A.T @ dZ)")
         db = _as_array(result[2], b.shape, f"db on {where}", "sum dZ over the points (the rows)")
 
         def loss():
@@ -212,7 +225,7 @@ def check_linear_layer(linear_forward, linear_backward):
                 raise Mistake(f"{name} on {where} has the right size but the wrong sign")
             if got.T.shape == numeric.shape and _same(got.T, numeric):
                 raise Mistake(f"{name} on {where} is transposed: {_RULES[name]}")
-            if _same(got * points, numeric):
+            if points > 1 and _same(got * points, numeric):
                 raise Mistake(f"{name} on {where} is divided by the number of points: the loss sums over them")
             raise Mistake(f"{name} on {where} disagrees with finite differences: {_RULES[name]}")
 

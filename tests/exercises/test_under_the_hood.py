@@ -1,23 +1,20 @@
 """Notebook 15's checks: right answers pass; the typical wrong ones are rejected with a message that never shows the answer."""
 
 import math
+import time
 
 import numpy as np
 import pytest
+from verdicts import assert_rejected, verdict
 
 from micrograd_mlp import benchmark as bm
 from micrograd_mlp.engine import no_grad
 from micrograd_mlp.exercises import under_the_hood as checks
 
 
-def verdict(capsys):
-    return capsys.readouterr().out.strip()
-
-
 def rejected(out, *words):
-    assert out.startswith("[✗]"), out
-    for word in words:
-        assert word in out, out
+    """``out``, a ``[✗]`` line that names every word."""
+    assert_rejected(out, *words)
     return out
 
 
@@ -87,6 +84,13 @@ def test_fused_local_grads_mistakes(capsys):
     checks.check_fused_local_grads([-g for g in right])
     rejected(verdict(capsys), "wrong sign")
     checks.check_fused_local_grads(right[:4])
+    rejected(verdict(capsys), "5 numbers")
+    z = 2.0 * 0.5 + (-1.0) * 1.5 + 0.25
+    checks.check_fused_local_grads([g / slope * (1 - math.tanh(z)) for g in right])
+    rejected(verdict(capsys), "do/dw1 uses 1 − tanh(z)")
+    checks.check_fused_local_grads([g / slope * (1 - math.tanh(z - 0.25) ** 2) for g in right])
+    rejected(verdict(capsys), "do/dw1: z = w·x + b includes the bias")
+    checks.check_fused_local_grads({g for g in right})
     rejected(verdict(capsys), "5 numbers")
 
 
@@ -165,9 +169,56 @@ def backward(A, W, dZ):
     return dZ @ W, dZ.T @ A, dZ.sum(axis=0)
 
 
-def test_linear_layer_right(capsys):
-    checks.check_linear_layer(forward, backward)
+def zeroes_A(A, W, b):
+    Z = A @ W.T + b
+    A[:] = 0.0  # "free the memory"
+    return Z
+
+
+def centres_A_in_place(A, W, b):
+    Z = A @ W.T + b
+    A -= A.mean(axis=0)  # "centre the inputs for next time": the caller's A changes
+    return Z
+
+
+def remembers_by_shape(A, W, b, cache={}):  # noqa: B006 - the mistake under test: a default argument keeps answers
+    return cache.setdefault((A.shape, W.shape), A @ W.T + b)
+
+
+def scales_dZ_in_place(A, W, dZ):
+    dZ *= 1.0  # harmless so far
+    dZ[0] = 0.0  # the caller's dZ loses its first row
+    return backward(A, W, dZ)
+
+
+@pytest.mark.parametrize(
+    "right_forward, right_backward",
+    [
+        (forward, backward),
+        (lambda A, W, b: (A @ W.T + b).astype(np.float32),
+         lambda A, W, dZ: tuple(g.astype(np.float32) for g in backward(A, W, dZ))),
+        (lambda A, W, b: (A @ W.T + b).tolist(), lambda A, W, dZ: [g.tolist() for g in backward(A, W, dZ)]),
+        (lambda A, W, b: np.einsum("ni,ji->nj", A, W) + b,
+         lambda A, W, dZ: (dZ @ W, np.einsum("nj,ni->ji", dZ, A), dZ.sum(0))),
+    ],
+)
+def test_linear_layer_right(right_forward, right_backward, capsys):
+    checks.check_linear_layer(right_forward, right_backward)
     assert verdict(capsys) == "[✓] a numpy linear layer, forward and backward: correct!"
+
+
+def test_linear_layer_endless_loop_times_out(monkeypatch):
+    monkeypatch.setattr(checks.check_linear_layer, "seconds", 1)
+
+    def endless(A, W, b):
+        Z = A @ W.T + b
+        while np.all(np.isfinite(Z)):
+            Z = Z * 1.0
+        return Z
+
+    start = time.perf_counter()
+    assert checks.check_linear_layer.grade(endless, backward).result == "timeout"
+    assert time.perf_counter() - start < 3
 
 
 def test_linear_layer_stubs(capsys):
@@ -190,6 +241,12 @@ def test_linear_layer_stubs(capsys):
         (lambda A, W, b: A @ W.T - b, ["row n should be"]),
         (lambda A, W, b: W @ A.T + b[:, None], ["shape"]),
         (lambda A, W, b: A @ W + b, ["W.T"]),
+        (lambda A, W, b: np.squeeze(A @ W.T + b), ["shape", "even when there is only one"]),
+        (zeroes_A, ["changed A on a layer"]),
+        (centres_A_in_place, ["changed A on a layer"]),
+        (remembers_by_shape, ["Z is wrong on a layer of"]),
+        (lambda A, W, b: {"Z": A @ W.T + b}, ["Z on a layer", "array of numbers"]),
+        (lambda A, W, b: {1.0, 2.0}, ["Z on a layer", "array of numbers"]),
     ],
 )
 def test_linear_layer_forward_mistakes(wrong_forward, words, capsys):
@@ -207,6 +264,10 @@ def test_linear_layer_forward_mistakes(wrong_forward, words, capsys):
         (lambda A, W, dZ: (dZ @ W, dZ.T @ A, dZ.sum(axis=1)), ["db", "shape"]),
         (lambda A, W, dZ: (dZ @ W * 2, dZ.T @ A, dZ.sum(axis=0)), ["dA", "finite differences", "dZ @ W"]),
         (lambda A, W, dZ: (dZ @ W, dZ.T @ A), ["(dA, dW, db)"]),
+        (lambda A, W, dZ: tuple(np.squeeze(g) for g in backward(A, W, dZ)), ["shape", "even when a size is 1"]),
+        (scales_dZ_in_place, ["changed dZ on a layer"]),
+        (lambda A, W, dZ: {"dA": dZ @ W}, ["returned dict", "(dA, dW, db)"]),
+        (lambda A, W, dZ: (dZ @ W, dZ.T @ A, {0.0}), ["db on a layer", "array of numbers"]),
     ],
 )
 def test_linear_layer_backward_mistakes(wrong_backward, words, capsys):
