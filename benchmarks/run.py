@@ -2,11 +2,14 @@
 
 Prints a table, checks the targets, and writes benchmarks/RESULTS.md and images/benchmark.png.
 Also measures the two widgets (benchmarks/playground.py and benchmarks/stepper.py print their own lines).
-Every number comes from this one run on this machine; ratios compare runs taken in alternation.
+Every number comes from this one run on this machine; ratios compare runs taken in alternation,
+each step timed in isolation (``gc.collect()`` before it, outside the timing, so that no engine pays
+for collecting the reference cycles that micrograd's graphs leave behind).
 """
 
 import datetime
 import gc
+import os
 import sys
 import time
 from pathlib import Path
@@ -150,6 +153,7 @@ def fmt(seconds):
 
 def main():
     started = datetime.datetime.now(datetime.timezone.utc)
+    load_before = os.getloadavg()[0]
     X, y = bm.demo_problem()
     print(f"machine: {bm.machine()}")
 
@@ -196,8 +200,9 @@ def main():
          "≥ 40 steps/s, ≥ 8 redraws/s", playground_steps >= 40 and playground_redraws >= 8),
         ("backward stepper, a graph of 50 values", f"{stepper_ms:.0f} ms per step", "≤ 100 ms", stepper_ms <= 100),
     ]
+    load = (load_before, os.getloadavg()[0])
     report = render(started, steps, first_loss, training_100, memory, chain_paused, chain_default,
-                    (mesh_numpy, mesh_scalar, mesh_micrograd), targets)
+                    (mesh_numpy, mesh_scalar, mesh_micrograd), targets, load)
     print(report)
     (ROOT / "benchmarks" / "RESULTS.md").write_text(report)
     chart(steps, ROOT / "images" / "benchmark.png")
@@ -205,8 +210,13 @@ def main():
     return 0 if all(met for *_, met in targets) else 1
 
 
-def render(started, steps, first_loss, training_100, memory, chain_paused, chain_default, mesh, targets):
+def render(started, steps, first_loss, training_100, memory, chain_paused, chain_default, mesh, targets, load):
     floor = steps["pure-Python floor"]["median"]
+    cores = os.cpu_count() or 1
+    busy = max(load) > 0.5 * cores
+    load_line = (f"- Load: 1-minute load average {load[0]:.1f} at the start and {load[1]:.1f} at the end, on {cores} cores"
+                 + (": **the machine was loaded by other programs** during this run, so the times are slower and noisier "
+                    "than on an idle machine; the ratios between engines, taken in alternation, are less affected." if busy else "."))
     lines = [
         "# Benchmark results",
         "",
@@ -216,7 +226,10 @@ def render(started, steps, first_loss, training_100, memory, chain_paused, chain
         f"- Workload: micrograd's moons demo — 100 points (noise 0.1), MLP(2, [16, 16, 1]) with ReLU, max-margin loss + 1e-4·Σw², "
         f"full batch; one step = forward, loss, zero grads, backward, SGD update. All engines start from the same weights "
         f"(first loss {first_loss:.6f} in each).",
-        f"- Method: the candidates run in alternation, {REPEATS} repetitions each after one warm-up step; median (min–max).",
+        f"- Method: the candidates run in alternation, {REPEATS} repetitions each after one warm-up step; median (min–max). "
+        "Each step is timed in isolation: `gc.collect()` runs before it, outside the timing, so that no engine pays for "
+        "collecting the garbage (micrograd's reference cycles) of the one before.",
+        load_line,
         "",
         "## Targets",
         "",

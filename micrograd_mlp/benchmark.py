@@ -196,15 +196,21 @@ def numpy_step(layers, X, y, k=0):
 # --- timing and memory ---------------------------------------------------------------
 
 
-def compare(candidates, repeats=5):
+def compare(candidates, repeats=5, collect=True):
     """Time each candidate step ``repeats`` times, in alternation; seconds per step.
 
     ``candidates`` maps a name to a zero-argument function doing one step.
+    With ``collect`` (the default), ``gc.collect()`` runs before each timed step, outside
+    the timing: each step starts with no garbage left by the one before, so a candidate
+    whose graphs hold reference cycles (micrograd's) does not make the next candidate
+    pay for collecting them. Each engine is thus timed as if it ran alone.
     Returns {name: {"median", "min", "max", "runs"}}.
     """
     runs = {name: [] for name in candidates}
     for _ in range(repeats):
         for name, step in candidates.items():
+            if collect:
+                gc.collect()
             start = time.perf_counter()
             step()
             runs[name].append(time.perf_counter() - start)
@@ -218,8 +224,10 @@ def engine_against_numpy(n_samples=100, width=16, repeats=3):
 
     On ``n_samples`` moons points with MLP(2, [width, width, 1]): how the gap between a
     scalar engine and tensors grows with the batch and the network. Returns
-    {"fast path": seconds, "numpy": seconds}, each the fastest of ``repeats`` steps
-    after one warm-up step (the fastest run is the one least disturbed by other programs).
+    {"fast path": seconds, "numpy": seconds}, each the fastest of ``repeats`` steps timed
+    by ``compare`` after one warm-up step (the fastest run is the one least disturbed by
+    other programs; notebook 15 computes the ratios of its timing table from the fastest
+    runs too, so the two can be compared).
     """
     X, y = demo_problem(n_samples=n_samples)
     model = demo_model(width=width)
