@@ -14,7 +14,7 @@ import math
 import random
 import sys
 
-from . import Mistake, call, exercise
+from . import Mistake, as_number, call, exercise
 from ._stubs import returned
 
 __all__ = ["check_split"]
@@ -89,7 +89,7 @@ def _split_once(split, n, n_test, classes, seed):
             i = index_of.get(_point(x, f"X_{'train' if name == 'training' else 'test'}"))
             if i is None:
                 raise Mistake(f"on {case}: your {name} part holds a point that is not one of the input points: return the points themselves, unchanged")
-            if _label(label, case) != y[i]:
+            if as_number(label, f"on {case}, a label in y_train or y_test") != y[i]:
                 raise Mistake(
                     f"on {case}: labels got separated from their points (a point of class {y[i]} came back with "
                     "another label): shuffle one list of indices and take X and y with the same indices"
@@ -117,13 +117,6 @@ def _split_once(split, n, n_test, classes, seed):
 
 def _is_point(thing):
     return hasattr(thing, "__len__") and not isinstance(thing, (str, bytes))
-
-
-def _label(label, case):
-    try:
-        return float(label)
-    except (TypeError, ValueError):
-        raise Mistake(f"on {case}: y_train and y_test should hold labels (numbers), but one is {label!r}") from None
 
 
 @exercise("a train/test split by hand")

@@ -148,6 +148,11 @@ def labels_as_text(X, y, n_test, seed):
     return X_train, X_test, [[label] for label in y_train], y_test
 
 
+def labels_as_strings(X, y, n_test, seed):
+    X_train, X_test, y_train, y_test = right(X, y, n_test, seed)
+    return X_train, X_test, [str(label) for label in y_train], [str(label) for label in y_test]
+
+
 def labels_by_first_digit(X, y, n_test, seed):  # right for labels 0 to 9, wrong for 10 and 11
     X_train, X_test, y_train, y_test = right(X, y, n_test, seed)
     return X_train, X_test, [int(str(label)[0]) for label in y_train], [int(str(label)[0]) for label in y_test]
@@ -188,7 +193,8 @@ def crashes(X, y, n_test, seed):
         (with_scikit_learn, "calls scikit-learn's train_test_split"),
         (lambda X, y, n_test, seed: dict(enumerate(right(X, y, n_test, seed))), "returned a dict: return four things"),
         (lambda X, y, n_test, seed: set(map(id, right(X, y, n_test, seed))), "returned a set: return four things"),
-        (labels_as_text, "should hold labels (numbers)"),
+        (labels_as_text, "a label in y_train or y_test should be a number, but it is list"),
+        (labels_as_strings, "a label in y_train or y_test should be a number, but it is str"),
         (labels_by_first_digit, "labels got separated from their points"),
         (keeps_a_generator, "gave different splits"),
         (at_least_two_test_points, "the test part should hold n_test points"),
