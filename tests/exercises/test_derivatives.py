@@ -14,7 +14,7 @@ from micrograd_mlp.exercises.derivatives import (
     check_product_gradient,
     check_zero_slope,
 )
-from verdicts import verdict, assert_rejected
+from verdicts import assert_rejected, verdict
 
 
 # --- exercise 1: the zero of the slope ------------------------------------------------------------
