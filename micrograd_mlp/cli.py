@@ -71,7 +71,10 @@ def build_parser():
     parser.add_argument("--noise", type=_non_negative_float, default=0.1, help="noise of the points (default: 0.1)")
     parser.add_argument("--hidden", type=_widths, help="hidden layer widths, e.g. 16,16 (default depends on the dataset)")
     parser.add_argument("--activation", choices=["relu", "tanh", "sigmoid"], help="hidden-layer activation")
-    parser.add_argument("--loss", choices=list(losses.LOSSES), help="hinge (max-margin), mse or bce (cross-entropy)")
+    parser.add_argument("--loss", choices=list(losses.LOSSES),
+                        help="hinge (max-margin), mse, bce (cross-entropy on one output) or cross_entropy (softmax over --classes outputs)")
+    parser.add_argument("--classes", type=_number(int, "a whole number", lambda v: v >= 2, "a whole number of at least 2"),
+                        default=2, help="number of classes: more than 2 for spirals only, with --loss cross_entropy (default: 2)")
     parser.add_argument("--steps", type=_positive_int, help="training steps (default: 100 for moons)")
     parser.add_argument("--lr", type=_positive_float, help="learning rate (default: decays from 1.0 to 0.1)")
     parser.add_argument("--momentum", type=_non_negative_float, default=0.0, help="SGD momentum in [0, 1) (default: 0)")
@@ -109,16 +112,24 @@ def main(argv=None):
         build_parser().error(f"argument --samples: expected at least 2 points, got {args.samples}")
     if not 0 <= args.seed < 2**32:
         build_parser().error(f"argument --seed: expected a whole number from 0 to 2**32 - 1, got {args.seed}")
+    if args.classes > 2 and args.dataset != "spirals":
+        build_parser().error(f"argument --classes: only spirals has more than 2 classes, {args.dataset} has 2")
+    if args.classes > 2 and settings["loss"] != "cross_entropy":
+        build_parser().error(f"argument --classes: {args.classes} classes need --loss cross_entropy (one output per class)")
     problem = _cannot_write_to(args.out)
     if problem:  # found before training, not after it
         print(f"error: cannot write the pictures to {args.out}: {problem}; choose another --out", file=sys.stderr)
         return 2
-    X, y = data.load(args.dataset, n_samples=args.samples, noise=args.noise, seed=args.seed)
+    X, y = data.load(args.dataset, n_samples=args.samples, noise=args.noise, seed=args.seed, classes=args.classes)
+    outputs = 1
+    if settings["loss"] == "cross_entropy":  # one output per class, and labels 0 … K−1 (the toy set's ±1 become 0/1)
+        outputs = args.classes
+        y = y if args.classes > 2 else losses.convert_labels(y, "01")
     widths = settings["hidden"] if isinstance(settings["hidden"], list) else _widths(settings["hidden"])
-    model = nn.MLP(len(X[0]), [*widths, 1], activation=settings["activation"], seed=args.seed)
+    model = nn.MLP(len(X[0]), [*widths, outputs], activation=settings["activation"], seed=args.seed)
     steps = settings["steps"]
     log_every = args.log_every or (1 if steps <= 100 else max(1, steps // 20))
-    print(f"dataset {args.dataset}: {len(X)} points; model {model}")
+    print(f"dataset {args.dataset}: {len(X)} points, {args.classes} classes; model {model}")
     try:
         history = train.fit(
             model, X, y, loss=settings["loss"], steps=steps, lr=settings["lr"], momentum=args.momentum,

@@ -7,6 +7,7 @@ says which form each loss wants. ``cross_entropy`` is for K classes: K scores
 (logits) per example and labels 0, 1, …, K−1.
 """
 
+import math
 import numbers
 
 from .engine import Value
@@ -18,9 +19,10 @@ __all__ = [
 
 
 def _check_batch(scores, labels):
+    # len(), not truth: scores may be the numpy array that predict() returns
     if len(scores) != len(labels):
         raise ValueError(f"got {len(scores)} scores but {len(labels)} labels; they must pair up one to one")
-    if not scores:
+    if len(scores) == 0:
         raise ValueError("the batch is empty: a loss needs at least one example")
 
 
@@ -62,6 +64,7 @@ def cross_entropy(logits, labels):
     classes = class_indices(labels, _class_count(logits))
     per_example = []
     for row, y in zip(logits, classes):
+        row = [z if isinstance(z, Value) else Value(z) for z in row]  # plain numbers work too (no gradient to keep)
         m = max(z.data for z in row)  # a constant: log-sum-exp does not depend on it, so it needs no gradient
         log_sum_exp = Value.sum((z - m).exp() for z in row).log() + m
         per_example.append(log_sum_exp - row[y])
@@ -88,7 +91,7 @@ def class_indices(labels, classes):
     """Labels as ints 0 … classes−1 (2.0 counts as 2); anything else is refused with the offending label."""
     indices = []
     for i, y in enumerate(labels):
-        if isinstance(y, bool) or not isinstance(y, numbers.Real) or y != int(y) or not 0 <= y < classes:
+        if isinstance(y, bool) or not isinstance(y, numbers.Real) or not math.isfinite(y) or y != int(y) or not 0 <= y < classes:
             raise ValueError(f"label {i} is {y!r}, but with {classes} classes each label must be one of 0 … {classes - 1}")
         indices.append(int(y))
     return indices
@@ -102,13 +105,18 @@ def l2_penalty(parameters, alpha):
 def accuracy(scores, labels):
     """Fraction of examples classified right.
 
-    One score per example: score > 0 predicts the positive class (labels ±1 and 0/1
-    alike, positive meaning label > 0). K scores per example: the class with the
+    One score per example (or a row of one, as ``predict`` gives): score > 0 predicts the
+    positive class (labels ±1 and 0/1 alike, positive meaning label > 0). K scores per example: the class with the
     largest score (the argmax) is the prediction, compared with labels 0 … K−1.
     """
     _check_batch(scores, labels)
     first = scores[0]
+    if hasattr(first, "__len__") and len(first) == 1:  # one output per example, as rows: predict() for one output
+        scores, first = [row[0] for row in scores], first[0]
     if isinstance(first, Value) or not hasattr(first, "__len__"):
+        for i, y in enumerate(labels):
+            if isinstance(y, bool) or not isinstance(y, numbers.Real) or not math.isfinite(y):
+                raise ValueError(f"label {i} is {y!r}: a label must be a finite number (±1 or 0/1)")
         hits = sum((_data(s) > 0.0) == (y > 0) for s, y in zip(scores, labels))
     else:
         hits = sum(_argmax(row) == y for row, y in zip(scores, class_indices(labels, len(first))))

@@ -30,7 +30,7 @@ def test_trains_and_writes_every_picture(tmp_path, capsys):
         assert_png(out / name)
     assert_svg(out / "network.svg")
     stdout = capsys.readouterr().out
-    assert "dataset moons: 30 points; model MLP(2 → 16 relu → 16 relu → 1 linear; 337 parameters)" in stdout
+    assert "dataset moons: 30 points, 2 classes; model MLP(2 → 16 relu → 16 relu → 1 linear; 337 parameters)" in stdout
     assert [line.split()[1] for line in stdout.splitlines() if line.startswith("step")] == ["0", "1", "2"]
     assert "final loss" in stdout
     assert f"wrote {out / 'moons_loss.png'}" in stdout
@@ -42,7 +42,7 @@ def test_options_reach_the_model_and_the_training(tmp_path, capsys):
             "--no-progress", "--out", str(tmp_path)]  # fmt: skip
     assert cli.main(args) == 0
     stdout = capsys.readouterr().out
-    assert "dataset circles: 20 points; model MLP(2 → 5 tanh → 3 tanh → 1 linear; 37 parameters)" in stdout
+    assert "dataset circles: 20 points, 2 classes; model MLP(2 → 5 tanh → 3 tanh → 1 linear; 37 parameters)" in stdout
     assert [line.split()[1] for line in stdout.splitlines() if line.startswith("step")] == ["0", "2", "3"]
     assert_png(tmp_path / "circles_decision_boundary.png")
 

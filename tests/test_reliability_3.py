@@ -1,0 +1,93 @@
+"""Issue 18, "Reliability, third round": one test (or a few, sharing its number) per numbered defect.
+
+Each test states the behaviour the issue asks for and failed on the package as it was at
+commit b83c930. The defects' numbers are the issue's.
+"""
+
+import math
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from micrograd_mlp import MLP, Value, load_dataset, predict
+from micrograd_mlp import cli, losses
+
+NAN, INF = math.nan, math.inf
+
+
+# --- 5. every choice the CLI's --help offers works, or is a usage error ------------------------------------
+
+
+def test_defect_05_the_cli_trains_cross_entropy_on_k_spirals(tmp_path, capsys):
+    code = cli.main(["--dataset", "spirals", "--classes", "3", "--loss", "cross_entropy", "--samples", "30",
+                     "--hidden", "8", "--steps", "3", "--no-progress", "--out", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert (tmp_path / "spirals_decision_boundary.png").exists()
+    assert "3 classes" in out
+
+
+def test_defect_05_cross_entropy_on_two_classes_trains_two_outputs(tmp_path, capsys):
+    assert cli.main(["--dataset", "moons", "--loss", "cross_entropy", "--samples", "20", "--hidden", "4",
+                     "--steps", "2", "--no-progress", "--out", str(tmp_path)]) == 0
+    assert "2 classes" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "arguments, words",
+    [
+        (["--dataset", "moons", "--classes", "3"], "only spirals"),
+        (["--dataset", "spirals", "--classes", "3", "--loss", "hinge"], "cross_entropy"),
+        (["--classes", "1"], "at least 2"),
+    ],
+)
+def test_defect_05_what_cannot_work_is_a_one_line_usage_error(arguments, words, tmp_path):
+    result = subprocess.run([sys.executable, "-m", "micrograd_mlp", *arguments, "--steps", "1", "--no-progress",
+                             "--out", str(tmp_path)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert words in result.stderr.strip().splitlines()[-1]
+
+
+def test_defect_05_every_loss_help_offers_runs(tmp_path):
+    for loss in losses.LOSSES:
+        arguments = ["--dataset", "spirals", "--samples", "12", "--hidden", "4", "--steps", "1", "--no-progress",
+                     "--loss", loss, "--out", str(tmp_path / loss)]
+        assert cli.main(arguments) == 0, loss
+
+
+# --- 7. NaN and inf labels, plain-number logits, numpy scores ------------------------------------------------
+
+
+@pytest.mark.parametrize("label", [NAN, INF, -INF])
+def test_defect_07_cross_entropy_refuses_a_non_finite_label_by_name(label):
+    logits = [[Value(0.0), Value(1.0)], [Value(1.0), Value(0.0)]]
+    with pytest.raises(ValueError, match=r"label 1 is .*each label must be one of 0 … 1"):
+        losses.cross_entropy(logits, [0, label])
+
+
+@pytest.mark.parametrize("label", [NAN, INF])
+@pytest.mark.parametrize("outputs", [1, 3])
+def test_defect_07_accuracy_refuses_a_non_finite_label_by_name(label, outputs):
+    scores = [[0.1] * outputs if outputs > 1 else 0.1, [0.2] * outputs if outputs > 1 else -0.2]
+    with pytest.raises(ValueError, match="label 1 is"):
+        losses.accuracy(scores, [0, label])
+
+
+def test_defect_07_cross_entropy_on_plain_numbers_is_computed():
+    plain = losses.cross_entropy([[1.0, 2.0, 0.5], [0.0, -1.0, 3.0]], [1, 2])
+    values = losses.cross_entropy([[Value(1.0), Value(2.0), Value(0.5)], [Value(0.0), Value(-1.0), Value(3.0)]], [1, 2])
+    assert plain.data == values.data
+
+
+def test_defect_07_accuracy_takes_what_predict_returns():
+    X, y = load_dataset("spirals", n_samples=30, classes=3, seed=0)
+    model = MLP(2, [4, 3], seed=0)
+    scores = predict(model, X)
+    assert isinstance(scores, np.ndarray)
+    assert losses.accuracy(scores, np.array(y)) == losses.accuracy(scores.tolist(), y)
+    binary = MLP(2, [4, 1], seed=0)
+    X2, y2 = load_dataset("moons", n_samples=20)
+    assert losses.accuracy(predict(binary, X2), y2) == losses.accuracy(predict(binary, X2).tolist(), y2)
