@@ -13,18 +13,9 @@ from pathlib import Path
 
 import nbformat
 
+from micrograd_mlp.grade import without_solutions  # the grader removes the same cells before it runs a notebook
+
 COURSE = Path(__file__).resolve().parent.parent / "notebooks"
-
-
-def is_solution(cell):
-    """A worked solution is a cell tagged `solution` (in the course, a Markdown cell that is never run)."""
-    return "solution" in cell.metadata.get("tags", [])
-
-
-def without_solutions(notebook):
-    """``notebook`` with every worked solution removed (the notebook is changed and returned)."""
-    notebook.cells = [cell for cell in notebook.cells if not is_solution(cell)]
-    return notebook
 
 
 def write_student_edition(destination):
