@@ -16,8 +16,8 @@ For each submission the grader
 The grade never comes from what a notebook prints: a student who prints ``[✓]``, redefines ``checks`` or
 patches its module changes nothing, because the grader's copy of the checks is loaded privately, before
 any of the student's code runs. An exercise whose check cell was deleted is checked after the last cell
-when the names it checks belong to it alone (``central_difference``); when they are shared with other
-exercises (``answer``), the value it had at that cell cannot be known, and it is reported blank.
+when nothing after its check cell assigns what it checks again (``central_difference``); otherwise
+(``answer``, reused by the next exercise) the value it had there cannot be known, and it is reported blank.
 
 A check called twice counts its last call. A verdict other than right is replaced by the cause when a
 cell between the previous check and this one raised (``error``) or was stopped (``timeout``): a crash
@@ -70,6 +70,7 @@ class Exercise:
     title: str  # as the check prints it: "zero slope"
     arguments: str  # the course's arguments, used when a student deleted the check cell: "answer"
     names: frozenset  # the names the arguments read: {"answer"}
+    rebound_later: frozenset  # those of them that cells after the check cell assign again: {"answer"}
 
 
 @dataclass(frozen=True)
@@ -79,10 +80,6 @@ class Lesson:
     notebook: str  # "01_derivatives"
     module: str  # "derivatives"
     exercises: tuple
-
-    def shares_names(self, exercise):
-        """Whether another exercise of the lesson checks one of ``exercise``'s names (``answer``)."""
-        return any(other.names & exercise.names for other in self.exercises if other != exercise)
 
 
 @dataclass(frozen=True)
@@ -168,14 +165,30 @@ def read_lesson(path):
     if "checks" not in modules:
         raise GraderError(f"{path}: no 'from micrograd_mlp.exercises import … as checks' line")
     module = importlib.import_module(f"micrograd_mlp.exercises.{modules['checks']}")
+    trees = [python_of(cell.source) for cell in notebook.cells if cell.cell_type == "code" and not is_solution(cell)]
+    trees = [tree for tree in trees if tree]
     exercises = []
-    for cell in notebook.cells:
-        tree = python_of(cell.source) if cell.cell_type == "code" and not is_solution(cell) else None
-        for call in check_calls(tree, {"checks"}) if tree else ():
+    for index, tree in enumerate(trees):
+        bound_later = frozenset().union(*(bound_names(later) for later in trees[index + 1:]))
+        for call in check_calls(tree, {"checks"}):
             arguments = ", ".join(ast.unparse(argument) for argument in call.args + call.keywords)
             names = frozenset(node.id for node in ast.walk(call) if isinstance(node, ast.Name)) - {"checks"}
-            exercises.append(Exercise(call.func.attr, getattr(module, call.func.attr).title, arguments, names))
+            exercises.append(Exercise(call.func.attr, getattr(module, call.func.attr).title, arguments, names,
+                                      names & bound_later))
     return Lesson(Path(path).stem, modules["checks"], tuple(exercises))
+
+
+def bound_names(tree):
+    """The names a parsed cell assigns: ``answer = …``, ``def central_difference``, ``class Value``, imports."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names |= {(alias.asname or alias.name).split(".")[0] for alias in node.names}
+    return names
 
 
 def course_notebooks(folder=COURSE):
@@ -275,8 +288,8 @@ def prepare(notebook, lesson, hook):
     """The submission as the grader runs it: ``[(cell number, source)]``, and the exercises left to the end.
 
     Cells are numbered as in the submitted file, from 1. An exercise whose check call is nowhere in the
-    notebook gets a call after the last cell when the names it checks are its own; the others are
-    returned apart, to be reported blank.
+    notebook gets a call after the last cell when no cell after its check cell (in the course) assigns
+    what it checks again; the others are returned apart, to be reported blank.
     """
     aliases = {"checks"} | {alias for alias, module in imported_modules(notebook).items() if module == lesson.module}
     cells, called = [], set()
@@ -287,7 +300,7 @@ def prepare(notebook, lesson, hook):
         called |= {call.func.attr for call in check_calls(tree, aliases)} if tree else set()
         cells.append((number, rewrite_check_calls(cell.source, number, lesson, aliases, hook)))
     deleted = [exercise for exercise in lesson.exercises if exercise.check not in called]
-    at_the_end = [exercise for exercise in deleted if not lesson.shares_names(exercise)]
+    at_the_end = [exercise for exercise in deleted if not exercise.rebound_later]
     if at_the_end:
         end = len(notebook.cells) + 1
         calls = "\n".join(f"checks.{exercise.check}({exercise.arguments})" for exercise in at_the_end)
@@ -401,13 +414,13 @@ def run_cells(cells, lesson, limits, folder, verdict_path, hook):
     # IPython's settings in the submission's own folder: no startup file one submission writes runs in another's kernel
     environment = {**os.environ, "IPYTHONDIR": str(folder / ".ipython")}
     run = Run([], {})
-    deadline = time.monotonic() + limits.notebook_seconds
     number = 0
     try:
         with client.setup_kernel(env=environment, preexec_fn=memory_cap(limits.memory_mb)):
             client.execute_cell(install, 0, store_history=False)  # not in the kernel's history, In[…]
             if errors_in(install):
                 raise GraderError(f"the grader's checks could not be installed in the kernel: {errors_in(install)}")
+            deadline = time.monotonic() + limits.notebook_seconds  # from the first cell: a slow start is not theirs
             for index, (number, _) in enumerate(cells, start=1):
                 seconds = int(min(limits.cell_seconds, deadline - time.monotonic()))
                 if seconds < 1:
@@ -477,8 +490,9 @@ def grade_run(submission, lesson, run, unplaceable):
         if exercise.check in last:
             result, message = last[exercise.check]
         elif exercise in unplaceable:
-            result, message = "blank", (f"its check cell was deleted, and {', '.join(sorted(exercise.names))} is "
-                                        "shared with other exercises: keep each check cell where it was")
+            result, message = "blank", (f"its check cell was deleted, and the notebook assigns "
+                                        f"{', '.join(sorted(exercise.rebound_later))} again after it: put the "
+                                        "check cell back where it was")
         elif run.stop:
             result, message = run.stop.result, run.stop.message
         else:
@@ -495,8 +509,8 @@ def settle(record, troubles, previous_cell):
     if record["result"] == "right":
         return "right", ""
     stopped_here = troubles.get(record["cell"], Trouble("", "")).result == "timeout"
-    last = record["cell"] + 1 if stopped_here else record["cell"]
-    since = [troubles[number] for number in sorted(troubles) if previous_cell < number < last]
+    until = record["cell"] + 1 if stopped_here else record["cell"]
+    since = [troubles[number] for number in sorted(troubles) if previous_cell < number < until]
     if since:
         return since[-1].result, since[-1].message
     return record["result"], record["message"]
@@ -519,7 +533,7 @@ def grade_submission(path, lesson, limits=Limits()):
 
 
 def package_fingerprint():
-    """A hash of every file of the package: a submission that rewrites the checks on disk is caught."""
+    """A hash of every file of the package, to notice a submission that rewrites the checks on disk."""
     files = sorted(PACKAGE.rglob("*.py"))
     return {path: hashlib.sha256(path.read_bytes()).hexdigest() for path in files}
 
@@ -573,6 +587,8 @@ def main(arguments=None):
     options = parse_arguments(arguments)
     limits = Limits(options.cell_seconds, options.notebook_seconds, options.memory_mb)
     try:
+        if options.csv and not options.csv.resolve().parent.is_dir():
+            raise GraderError(f"{options.csv}: its folder does not exist")
         course = course_notebooks(options.course)
         # every submission is read first: a bad path stops the grader before an hour of grading, not after
         work = [(path, find_lesson(path, read_notebook(path), course)) for path in options.submissions]
