@@ -51,3 +51,43 @@ def test_dead_relus_needs_relu_hidden_layers():
         dead_relus(MLP(2, [3, 1], activation="tanh"), POINTS)
     with pytest.raises(ValueError, match="hidden layers use relu"):
         dead_relus(MLP(2, [1], activation="relu"), POINTS)  # no hidden layer at all
+
+
+@pytest.mark.parametrize("activation, optimizer, lr", [("tanh", "sgd", 0.5), ("relu", "sgd", 0.3), ("sigmoid", "adam", 0.01)])
+def test_numpy_mirror_draws_computes_and_trains_as_the_engine(activation, optimizer, lr):
+    from micrograd_mlp import binary_cross_entropy, fit
+    from micrograd_mlp.diagnostics import numpy_backward, numpy_fit, numpy_from_model, numpy_mlp
+
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(20, 2)), (rng.random(20) > 0.5).astype(int)
+    model = MLP(2, [5, 4, 1], activation=activation, seed=3, init="xavier")
+    layers = numpy_mlp(2, [5, 4, 1], init="xavier", seed=3)
+    assert all(np.array_equal(a, b) for (a, _), (b, _) in zip(layers, numpy_from_model(model)))
+    loss = binary_cross_entropy([model(x) for x in X], y)
+    loss.backward()
+    value, grads, _, _ = numpy_backward(layers, X, y, activation)
+    assert value == pytest.approx(loss.data, rel=1e-12)
+    assert [np.abs(g).mean() for g, _ in grads] == pytest.approx(layer_gradient_sizes(model), rel=1e-10)
+    fit(model, X, y, loss="bce", optimizer=optimizer, lr=lr, steps=12, batch_size=8, alpha=0.0, seed=4, progress=False)
+    numpy_fit(layers, X, y, activation, optimizer, lr, steps=12, batch_size=8, seed=4)
+    for (W, b), (W2, b2) in zip(layers, numpy_from_model(model)):
+        assert W == pytest.approx(W2, abs=1e-10) and b == pytest.approx(b2, abs=1e-10)
+
+
+def test_output_gradients_are_the_chain_rule_and_saturation_counts_the_tails():
+    from micrograd_mlp.diagnostics import numpy_backward, numpy_mlp, saturation
+
+    X, y = np.array(POINTS), np.array([1, 0, 1])
+    layers = numpy_mlp(2, [3, 3, 1], init="uniform", seed=1)
+    _, _, output_grads, outputs = numpy_backward(layers, X, y, "tanh")
+    step = 1e-6  # nudge one hidden output of the first point through the rest of the network: finite difference
+    def loss_from_layer1(h):
+        z = np.tanh(h @ layers[1][0].T + layers[1][1]) @ layers[2][0].T + layers[2][1]
+        return np.mean(np.logaddexp(0.0, z[:, 0]) - y * z[:, 0])
+    h = outputs[0].copy()
+    h[0, 1] += step
+    assert (loss_from_layer1(h) - loss_from_layer1(outputs[0])) / step == pytest.approx(output_grads[0][0, 1], rel=1e-4)
+    assert saturation([np.array([0.5, -0.98, 0.99, 0.97])]) == [0.5]
+    with pytest.raises(ValueError, match="unknown optimizer"):
+        from micrograd_mlp.diagnostics import numpy_fit
+        numpy_fit(layers, X, y, optimizer="rmsprop", steps=1, batch_size=None)
