@@ -117,7 +117,7 @@ class Check:
         except RecursionError:
             return Verdict(self.title, "error", "your answer made Python recurse too deeply (RecursionError): "
                            "does something refer to itself?")
-        except Exception as error:  # the answer is of a kind the check could not work with: say so, not a traceback
+        except BaseException as error:  # the answer is of a kind the check could not work with: say so, not a traceback
             return Verdict(self.title, "wrong", f"the check could not use your answer ({type(error).__name__}: "
                            f"{error}): is it the kind of thing the exercise asks for?")
         return Verdict(self.title, "right")
@@ -176,6 +176,8 @@ def call(function, *args, case="", forbid=(), unchanged=()):
     try:
         with contextlib.redirect_stdout(_Discard()), _watching(forbidden, used):
             result = function(*args)
+    except (_OutOfTime, KeyboardInterrupt):
+        raise
     except (NotAnswered, NotImplementedError):
         raise NotAnswered from None
     except Mistake:
@@ -183,11 +185,12 @@ def call(function, *args, case="", forbid=(), unchanged=()):
     except RecursionError:
         where = f" on {case}" if case else ""
         raise StudentError(f"your code raised RecursionError{where}: it calls itself too deeply") from None
-    except Exception as error:  # the student's code failed: say where, in words they can act on
+    except BaseException as error:  # the student's code failed (SystemExit too): say where, in words they can act on
+        if type(error).__module__.startswith(__name__):  # a check's own signal, raised by its hook inside the call
+            raise
         where = f" on {case}" if case else ""
         raise StudentError(f"your code raised {type(error).__name__}{where}: {error}") from None
-    finally:
-        _case.name = ""
+    _case.name = ""  # only once it has returned: a time-out inside names the case
     if used:
         raise Mistake(f"your code calls the package's {used[0]}: the exercise asks you to write that part yourself")
     for i, what in (unchanged.items() if isinstance(unchanged, dict) else ((i, f"argument {i + 1}") for i in unchanged)):

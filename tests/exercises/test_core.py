@@ -79,3 +79,52 @@ def test_a_check_returns_nothing(capsys):
     assert check_three(3) is None
     assert check_three(4) is None
     assert check_three(None) is None
+
+
+def test_code_that_exits_or_raises_a_base_exception_gets_a_verdict():
+    class Escape(BaseException):
+        pass
+
+    @exercise("stops")
+    def check_stops(function):
+        call(function, case="the first case")
+
+    def exits():
+        raise SystemExit(3)
+
+    def escapes():
+        raise Escape("out")
+
+    for function, name in [(exits, "SystemExit"), (escapes, "Escape")]:
+        verdict = check_stops.grade(function)
+        assert verdict.result == "error" and name in verdict.message and "the first case" in verdict.message
+
+
+def test_an_answer_that_breaks_the_check_itself_gets_a_verdict():
+    class Hostile:
+        def __float__(self):
+            raise SystemExit("no")
+
+    @exercise("a number")
+    def check_number(answer):
+        float(answer)
+
+    assert check_number.grade(Hostile()).result == "wrong"
+
+
+def test_an_endless_loop_is_stopped_even_when_it_swallows_the_first_alarm():
+    @exercise("loops", seconds=0.3)
+    def check_loops(function):
+        call(function, case="a case")
+
+    def stubborn():  # a bare except around the loop: the alarm fires again, outside it
+        try:
+            while True:
+                pass
+        except BaseException:
+            pass
+        while True:
+            pass
+
+    verdict = check_loops.grade(stubborn)
+    assert verdict.result == "timeout" and "a case" in verdict.message
