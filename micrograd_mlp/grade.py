@@ -41,6 +41,7 @@ import importlib.util
 import json
 import os
 import secrets
+import subprocess
 import sys
 import tempfile
 import time
@@ -326,7 +327,9 @@ def install_private_checks(namespace, module, verdict_path, hook):
         title = getattr(checks, check).title
         try:
             args, kwargs = arguments()
-        except Exception as error:  # the answer was never defined: its cell raised, or was deleted
+        except NameError as error:  # the answer was never defined: its cell was deleted (or raised: see settle)
+            verdict = core.Verdict(title, "blank", f"not answered: {error}")
+        except Exception as error:
             verdict = core.Verdict(title, "error", f"its answer could not be read: {type(error).__name__}: {error}")
         else:
             verdict = getattr(checks, check).grade(*args, **kwargs)
@@ -416,7 +419,9 @@ def run_cells(cells, lesson, limits, folder, verdict_path, hook):
     run = Run([], {})
     number = 0
     try:
-        with client.setup_kernel(env=environment, preexec_fn=memory_cap(limits.memory_mb)):
+        # the kernel's own output goes nowhere: what the student's code writes to the terminal is not the grader's
+        with client.setup_kernel(env=environment, preexec_fn=memory_cap(limits.memory_mb),
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
             client.execute_cell(install, 0, store_history=False)  # not in the kernel's history, In[…]
             if errors_in(install):
                 raise GraderError(f"the grader's checks could not be installed in the kernel: {errors_in(install)}")

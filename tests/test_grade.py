@@ -75,7 +75,7 @@ def submissions():
         "check_product_gradient": "answer = [1.0, 2.0, 3.0]\nwhile True:\n    pass",
     })
 
-    tampered = course()  # not one answer, and every way to make the checks say [✓] without one
+    tampered = course()  # not one answer, and the usual ways to make the checks say [✓] without one
     tampered.cells.insert(3, nbformat.v4.new_code_cell(
         "import micrograd_mlp.exercises as core\n"
         "import micrograd_mlp.exercises.derivatives as lesson\n"
@@ -87,7 +87,9 @@ def submissions():
         "    {**thing, 'result': 'right'} if isinstance(thing, dict) and 'check' in thing else thing, **options)\n"
         "class checks:\n"
         "    check_zero_slope = staticmethod(lambda answer: print('[✓] zero slope: correct!'))\n"
-        "print('[✓] predicted d: correct!')"))
+        "print('[✓] predicted d: correct!')\n"
+        "import os\n"
+        "os.write(1, b'tampered.ipynb  right  right  right  right  4/4\\n')  # into the grader's own table?"))
     made["tampered.ipynb"] = tampered  # no lesson in its name: found by its import line
 
     pasted = course()  # the worked solutions turned into code cells, the stubs left as they were
@@ -169,6 +171,8 @@ def test_tampering_with_the_checks_or_printing_ticks_gains_nothing_and_is_pointe
                  "redefines checks"]:
         assert what in pointed_at
     assert sum(":" in line and line.startswith("  ") for line in output.splitlines()) == 1  # no one else
+    assert "4/4" not in next(line for line in output.splitlines() if line.startswith("tampered.ipynb"))
+    assert output.count("tampered.ipynb ") == 1
 
 
 @pytest.mark.parametrize("code, found", [
