@@ -121,8 +121,10 @@ def read_notebook(path):
     import nbformat
 
     path = Path(path)
-    if not path.is_file():
+    if not path.exists():
         raise GraderError(f"{path}: no such file")
+    if not path.is_file():
+        raise GraderError(f"{path}: not a file")
     try:
         return nbformat.read(path, as_version=4)
     except Exception as error:  # not JSON, not a notebook, not text: the reason matters less than the file
@@ -544,6 +546,7 @@ def package_fingerprint():
 
 
 def write_csv(grades, path):
+    """The gradebook: a header, then one row per submission and exercise."""
     with open(path, "w", newline="", encoding="utf-8") as file:
         writer = csv.writer(file)
         writer.writerow(["submission", "notebook", "exercise", "result", "message"])

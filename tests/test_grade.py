@@ -229,6 +229,17 @@ def test_a_deleted_check_is_run_at_the_end_only_if_nothing_after_it_assigns_what
     assert [sorted(exercise.rebound_later) for exercise in lesson.exercises] == [["answer"], [], ["answer"], []]
 
 
+def test_the_student_edition_is_the_course_without_its_worked_solutions(tmp_path):
+    tool = Path(__file__).resolve().parent.parent / "tools" / "student_edition.py"
+    subprocess.run([sys.executable, str(tool), str(tmp_path)], check=True, capture_output=True)
+    course_paths = sorted(COURSE_NOTEBOOK.parent.glob("[0-9][0-9]_*.ipynb"))
+    assert sorted(path.name for path in tmp_path.glob("*.ipynb")) == [path.name for path in course_paths]
+    for path in course_paths:
+        original, handed_out = (nbformat.read(p, as_version=4) for p in (path, tmp_path / path.name))
+        assert not any(grade.is_solution(cell) or "Worked solution" in cell.source for cell in handed_out.cells)
+        assert handed_out.cells == [cell for cell in original.cells if not grade.is_solution(cell)], path.name
+
+
 def test_a_check_call_becomes_a_call_of_the_graders_hook_with_its_arguments_unevaluated():
     lesson = grade.read_lesson(COURSE_NOTEBOOK)
     source = "x = 1\nchecks.check_predicted_d(answer, extra=2)"
