@@ -85,6 +85,9 @@ class Trainer:
             raise ValueError(f"unknown optimizer {optimizer!r}; choose one of {', '.join(OPTIMIZERS)}")
         if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real) or not 0.0 <= alpha < math.inf:
             raise ValueError(f"alpha (the L2 penalty's weight) must be a finite number, 0 or more, got {alpha!r}")
+        if optimizer != "sgd" and not (isinstance(momentum, numbers.Real) and momentum == 0):
+            raise ValueError(f"momentum is an option of SGD; {optimizer!r} keeps its own running averages "
+                             f"(Adam's betas), so leave momentum out, got momentum={momentum!r}")
         self.model = model
         self.loss = loss
         self.loss_fn = LOSSES[loss]
@@ -109,7 +112,14 @@ class Trainer:
         labels = [_label(label, i, what) for i, label in enumerate(y)]
         if not points or len(points) != len(labels):
             raise ValueError(f"{what} must be non-empty and equally long, got {len(points)} points and {len(labels)} labels")
-        outputs = _output_count(self.model, points[0])
+        # every point checked here, once: a mini-batch would find a wrong one only when it draws it, after updates
+        training = getattr(self, "X", None)
+        size, whose = (len(training[0]), "the training points have") if training else (len(points[0]), "point 0 has")
+        for i, point in enumerate(points):
+            if len(point) != size:
+                raise ValueError(f"{what}: point {i} has {_coordinates(len(point))}, but {whose} {size}")
+        outputs, listed = _outputs(self.model, points[0])
+        self._one_output_in_a_list = outputs == 1 and listed
         if LABELS[self.loss] == "classes":
             if outputs < 2:
                 raise ValueError(
@@ -140,7 +150,7 @@ class Trainer:
         step_lr = self.optimizer.current_lr()
         with gc_paused():
             try:
-                scores = [self.model(x) for x in batch_X]
+                scores = [self._forward(x) for x in batch_X]
                 total = self.loss_fn(scores, batch_y)
                 penalty = l2_penalty(self.model.parameters(), self.alpha) if self.alpha else Value(0.0)
                 if self.alpha:
@@ -165,6 +175,11 @@ class Trainer:
         self.history.lr.append(step_lr)
         return loss_value
 
+    def _forward(self, x):
+        """The model's output for one point: one Value for a one-output model, even one (a Layer) that lists it."""
+        out = self.model(x)
+        return out[0] if self._one_output_in_a_list else out
+
     def _measure_validation(self, penalty):
         """Loss and accuracy on the validation points, building no graph. An MLP's scores come from
         ``predict`` (numpy, the same weights; a test checks it against the scalar forward pass), so the
@@ -175,7 +190,7 @@ class Trainer:
                 rows = predict(self.model, X_val).tolist()
                 scores = [Value(row[0]) for row in rows] if len(rows[0]) == 1 else [list(map(Value, row)) for row in rows]
             else:
-                scores = [self.model(x) for x in X_val]
+                scores = [self._forward(x) for x in X_val]
             data_loss = self.loss_fn(scores, y_val).data
             self.history.val_data_loss.append(data_loss)
             self.history.val_loss.append(data_loss + penalty)
@@ -249,7 +264,13 @@ def _label(label, index, what):
     return float(label)
 
 
-def _output_count(model, point):
+def _coordinates(count):
+    return f"{count} coordinate" + ("" if count == 1 else "s")
+
+
+def _outputs(model, point):
+    """How many outputs the model gives, and whether it gives them as a list (a Layer does, even for one)."""
     with no_grad():
         out = model(point)
-    return len(out) if isinstance(out, (list, tuple)) else 1
+    listed = isinstance(out, (list, tuple))
+    return (len(out) if listed else 1), listed

@@ -91,3 +91,56 @@ def test_defect_07_accuracy_takes_what_predict_returns():
     binary = MLP(2, [4, 1], seed=0)
     X2, y2 = load_dataset("moons", n_samples=20)
     assert losses.accuracy(predict(binary, X2), y2) == losses.accuracy(predict(binary, X2).tolist(), y2)
+
+
+# --- 2. points of the wrong length are refused before the first step -----------------------------------------
+
+
+def test_defect_02_a_training_point_of_the_wrong_length_is_refused_before_any_update():
+    from micrograd_mlp import fit
+
+    X, y = load_dataset("moons", n_samples=40)
+    X[33] = [0.5, 0.1, 2.0]
+    model = MLP(2, [4, 1], seed=0)
+    before = model.state_dict()
+    with pytest.raises(ValueError, match=r"point 33 has 3 coordinates, but point 0 has 2"):
+        fit(model, X, y, steps=50, batch_size=4, progress=False)
+    assert model.state_dict() == before
+
+
+def test_defect_02_a_validation_point_of_the_wrong_length_is_refused_by_name():
+    from micrograd_mlp import fit
+
+    X, y = load_dataset("moons", n_samples=20)
+    X_val, y_val = [list(x) for x in X[:5]], y[:5]
+    X_val[2] = [1.0]
+    with pytest.raises(ValueError, match=r"validation: point 2 has 1 coordinate, but the training points have 2"):
+        fit(MLP(2, [4, 1], seed=0), X, y, steps=2, progress=False, validation=(X_val, y_val))
+
+
+# --- 3. an option the chosen optimiser does not take is refused ---------------------------------------------
+
+
+@pytest.mark.parametrize("momentum", [0.9, NAN])
+def test_defect_03_momentum_with_adam_is_refused_by_name(momentum):
+    from micrograd_mlp import fit
+
+    X, y = load_dataset("moons", n_samples=20)
+    with pytest.raises(ValueError, match="momentum is an option of SGD"):
+        fit(MLP(2, [4, 1], seed=0), X, y, optimizer="adam", momentum=momentum, steps=1, progress=False)
+
+
+# --- 8. a Layer of one neuron trains with a binary loss (logistic regression) ----------------------------------
+
+
+def test_defect_08_a_layer_of_one_neuron_trains_like_an_mlp_of_one_layer():
+    from micrograd_mlp import fit
+    from micrograd_mlp.nn import Layer
+
+    X, y = load_dataset("moons", n_samples=30)
+    layer, mlp = Layer(2, 1, activation="linear"), MLP(2, [1])
+    mlp.load_state_dict({name: p.data for name, p in zip(mlp.state_dict(), layer.parameters())})  # the same order
+    a = fit(layer, X, y, loss="bce", steps=5, progress=False, validation=(X, y))
+    b = fit(mlp, X, y, loss="bce", steps=5, progress=False, validation=(X, y))
+    assert a.loss == b.loss
+    assert a.val_loss == pytest.approx(b.val_loss, rel=1e-12)  # the MLP is measured by numpy, the layer point by point
