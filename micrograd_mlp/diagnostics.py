@@ -28,6 +28,7 @@ except ImportError:  # pragma: no cover
     threadpool_limits = None
 
 from .engine import no_grad
+from .nn import MLP
 
 __all__ = [
     "layer_gradient_sizes", "layer_outputs", "dead_relus", "numpy_mlp", "numpy_from_model", "numpy_forward",
@@ -41,6 +42,7 @@ def layer_gradient_sizes(model):
     Biases are left out: a weight's gradient is (its neuron's gradient) × (its
     input), so it shows both how much gradient arrives and how big the signal is.
     """
+    _require_mlp(model, "layer_gradient_sizes")
     sizes = []
     for layer in model.layers:
         grads = [abs(w.grad) for neuron in layer.neurons for w in neuron.w]
@@ -50,6 +52,7 @@ def layer_gradient_sizes(model):
 
 def layer_outputs(model, X):
     """Every layer's outputs on the points ``X``: a list of arrays of shape (len(X), layer width)."""
+    _require_mlp(model, "layer_outputs")
     outputs = [[] for _ in model.layers]
     with no_grad():
         for point in X:
@@ -57,15 +60,25 @@ def layer_outputs(model, X):
             for layer, collected in zip(model.layers, outputs):
                 signal = layer(signal)
                 collected.append([value.data for value in signal])
-    return [np.array(collected) for collected in outputs]
+    return [np.array(collected, dtype=float).reshape(len(collected), len(layer.neurons))
+            for collected, layer in zip(outputs, model.layers)]  # (0, width) for no points, not (0,)
 
 
 def dead_relus(model, X):
     """For each hidden ReLU layer: how many of its neurons output exactly 0 on every point of ``X``."""
+    _require_mlp(model, "dead_relus")
+    if len(X) == 0:
+        raise ValueError("dead_relus needs at least one point: a neuron is dead when it outputs 0 on every point of X")
     hidden = model.layers[:-1]
     if not hidden or any(layer.neurons[0].activation != "relu" for layer in hidden):
         raise ValueError("dead_relus needs a model whose hidden layers use relu, e.g. MLP(2, [16, 16, 1], activation='relu')")
     return [int(np.sum(np.all(outputs == 0.0, axis=0))) for outputs in layer_outputs(model, X)[:-1]]
+
+
+def _require_mlp(model, what):
+    if not isinstance(model, MLP):
+        raise TypeError(f"{what} looks inside an MLP, layer by layer; got {type(model).__name__}: "
+                        "wrap a single Layer as MLP(nin, [width])")
 
 
 # ----------------------------------------------------------------------------------------------

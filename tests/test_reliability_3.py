@@ -144,3 +144,25 @@ def test_defect_08_a_layer_of_one_neuron_trains_like_an_mlp_of_one_layer():
     b = fit(mlp, X, y, loss="bce", steps=5, progress=False, validation=(X, y))
     assert a.loss == b.loss
     assert a.val_loss == pytest.approx(b.val_loss, rel=1e-12)  # the MLP is measured by numpy, the layer point by point
+
+
+# --- 4. diagnostics on no points, and on a model that is not an MLP --------------------------------------------
+
+
+def test_defect_04_diagnostics_on_no_points():
+    from micrograd_mlp.diagnostics import dead_relus, layer_outputs
+
+    model = MLP(2, [3, 4, 1], activation="relu", seed=0)
+    with pytest.raises(ValueError, match="at least one point"):
+        dead_relus(model, [])
+    assert [a.shape for a in layer_outputs(model, [])] == [(0, 3), (0, 4), (0, 1)]
+
+
+@pytest.mark.parametrize("name", ["layer_gradient_sizes", "layer_outputs", "dead_relus"])
+def test_defect_04_diagnostics_say_they_need_an_mlp(name):
+    from micrograd_mlp import diagnostics
+    from micrograd_mlp.nn import Layer
+
+    arguments = (Layer(2, 3),) if name == "layer_gradient_sizes" else (Layer(2, 3), [[0.0, 1.0]])
+    with pytest.raises(TypeError, match=f"{name} looks inside an MLP.*got Layer"):
+        getattr(diagnostics, name)(*arguments)
