@@ -142,8 +142,9 @@ def backward_trace(root, max_values=MAX_VALUES):
         node = index[value]
         lines = [f"{names[node]}.grad = 1  (d{names[node]}/d{names[node]}: where the backward pass starts)"] if not steps else []
         contributions = []
+        passes_on = any(value.local_grads)  # as in backward(): an off ReLU passes nothing on, not even NaN or inf
         for position, (child, local) in enumerate(zip(value.children, value.local_grads)):
-            amount = local * grads[node]
+            amount = local * grads[node] if passes_on else 0.0
             before = 0.0 if grads[index[child]] is None else grads[index[child]]  # nothing yet: 0, as after zero_grad()
             grads[index[child]] = before + amount
             contributions.append(Contribution(index[child], local, amount, grads[index[child]]))

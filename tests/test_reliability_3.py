@@ -166,3 +166,18 @@ def test_defect_04_diagnostics_say_they_need_an_mlp(name):
     arguments = (Layer(2, 3),) if name == "layer_gradient_sizes" else (Layer(2, 3), [[0.0, 1.0]])
     with pytest.raises(TypeError, match=f"{name} looks inside an MLP.*got Layer"):
         getattr(diagnostics, name)(*arguments)
+
+
+# --- 1. backward_trace gives backward()'s gradients where an inf meets an off ReLU --------------------------------
+
+
+@pytest.mark.parametrize("big", [INF, -INF, NAN])
+def test_defect_01_the_trace_passes_nothing_through_an_off_relu(big):
+    from micrograd_mlp.stepper import backward_trace
+
+    x = Value(-1.0, label="x")
+    out = x.relu() * big
+    trace = backward_trace(out)
+    out.backward()
+    final = dict(zip(trace.names, trace.steps[-1].grads))
+    assert final["x"] == x.grad == 0.0
