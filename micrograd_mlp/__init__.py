@@ -7,6 +7,7 @@ optim    SGD (momentum, schedules), Adam
 data     toy, moons, circles, xor, spirals (2 or more classes)
 train    fit, Trainer (one step at a time), History
 graph    draw_dot: pictures of computation graphs
+inference predict: an MLP's scores at many points, as numpy matrices
 plots    plot_decision_boundary, plot_history, plot_dataset
 """
 
@@ -16,7 +17,8 @@ from .graph import draw_dot
 from .losses import accuracy, binary_cross_entropy, convert_labels, cross_entropy, hinge, l2_penalty, mse
 from .nn import MLP, Layer, Module, Neuron
 from .optim import SGD, Adam, linear_decay
-from .plots import plot_dataset, plot_decision_boundary, plot_history, predict
+from .inference import predict
+from .plots import plot_dataset, plot_decision_boundary, plot_history
 from .train import History, Trainer, TrainingDiverged, fit
 
 __version__ = "0.1.0"

@@ -1,41 +1,19 @@
 """Plots with matplotlib: datasets, decision boundaries and training curves.
 
 The decision boundary needs the model's score at every point of a fine grid
-(40,000 points for 200×200). Evaluating the graph one point at a time takes
-minutes, so ``predict`` runs the same weights as numpy matrix products; a test
-checks that it agrees with the scalar forward pass.
+(40,000 points for 200×200): ``predict`` (in ``inference.py``) computes them as
+numpy matrix products. pyplot is imported by the functions that draw, so that
+training (which measures with ``predict``) does not pull it in.
 """
 
-import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import ListedColormap
 
-from .nn import MLP
+from .inference import predict
 
 __all__ = ["predict", "plot_dataset", "plot_decision_boundary", "plot_history"]
 
-_NUMPY_ACTIVATIONS = {
-    "linear": lambda z: z,
-    "relu": lambda z: np.maximum(z, 0.0),
-    "tanh": np.tanh,
-    "sigmoid": lambda z: 0.5 * (1.0 + np.tanh(0.5 * z)),  # equals 1/(1+e^−z) without overflow
-}
-
 CLASS_COLORS = ("#d6604d", "#4393c3", "#5aae61", "#9970ab", "#f1a340", "#8c510a")  # class 0 (or negative) red, 1 blue, …
-
-
-def predict(model, points):
-    """The scores of an MLP at many points at once, as a numpy array (one row of outputs per point)."""
-    if not isinstance(model, MLP):
-        raise TypeError(f"predict works on an MLP, got {type(model).__name__}")
-    a = np.asarray(points, dtype=float)
-    if a.ndim != 2 or a.shape[1] != model.nin:
-        raise ValueError(f"points must be an array of shape (n, {model.nin}), got shape {a.shape}")
-    for layer in model.layers:
-        W = np.array([[w.data for w in neuron.w] for neuron in layer.neurons])
-        b = np.array([neuron.b.data for neuron in layer.neurons])
-        a = _NUMPY_ACTIVATIONS[layer.neurons[0].activation](a @ W.T + b)
-    return a
 
 
 def plot_dataset(X, y, ax=None, title=None, marker="o", label=""):
@@ -44,7 +22,7 @@ def plot_dataset(X, y, ax=None, title=None, marker="o", label=""):
     Two classes (labels ±1 or 0/1): label > 0 is the positive class, blue. More classes
     (labels 0 … K−1): one colour each. ``marker`` and ``label`` tell sets apart, e.g. test points.
     """
-    ax = ax if ax is not None else plt.subplots(figsize=(5, 4.5))[1]
+    ax = ax if ax is not None else _pyplot().subplots(figsize=(5, 4.5))[1]
     X = np.asarray(X, dtype=float)
     labels = np.asarray(y, dtype=float)
     classes = _classes(labels)
@@ -80,7 +58,7 @@ def plot_decision_boundary(model, X, y, ax=None, resolution=200, padding=0.5, ti
         raise ValueError(f"a decision boundary can be drawn for 2 inputs; this model takes {model.nin}")
     if resolution < 2:
         raise ValueError(f"resolution must be at least 2, got {resolution!r}")
-    ax = ax if ax is not None else plt.subplots(figsize=(5, 4.5))[1]
+    ax = ax if ax is not None else _pyplot().subplots(figsize=(5, 4.5))[1]
     X = np.asarray(X, dtype=float)
     x1 = np.linspace(X[:, 0].min() - padding, X[:, 0].max() + padding, resolution)
     x2 = np.linspace(X[:, 1].min() - padding, X[:, 1].max() + padding, resolution)
@@ -116,7 +94,7 @@ def _draw_regions(ax, grid1, grid2, predicted, classes):
 def plot_history(history, axes=None, title=None):
     """Loss (left) and accuracy (right) at each training step; validation curves dashed, when there are any."""
     if axes is None:
-        fig, axes = plt.subplots(1, 2, figsize=(9, 3.2))
+        fig, axes = _pyplot().subplots(1, 2, figsize=(9, 3.2))
     loss_ax, accuracy_ax = axes
     steps = range(len(history.loss))
     loss_ax.plot(steps, history.loss, color="#2166ac", label="training")
@@ -139,3 +117,9 @@ def plot_history(history, axes=None, title=None):
         loss_ax.figure.suptitle(title)
     loss_ax.figure.tight_layout()
     return axes
+
+
+def _pyplot():
+    import matplotlib.pyplot  # here, not at the top: importing pyplot takes most of a second
+
+    return matplotlib.pyplot

@@ -17,7 +17,7 @@ from .engine import Value, gc_paused, is_grad_enabled, no_grad
 from .losses import LABELS, LOSSES, accuracy, class_indices, convert_labels, l2_penalty
 from .nn import MLP
 from .optim import SGD, Adam, linear_decay
-from .plots import predict
+from .inference import predict
 
 __all__ = ["fit", "Trainer", "History", "TrainingDiverged", "OPTIMIZERS"]
 

@@ -181,3 +181,15 @@ def test_defect_01_the_trace_passes_nothing_through_an_off_relu(big):
     out.backward()
     final = dict(zip(trace.names, trace.steps[-1].grads))
     assert final["x"] == x.grad == 0.0
+
+
+# --- the house: training does not pull in pyplot -------------------------------------------------------------------
+
+
+def test_importing_the_package_and_training_do_not_import_pyplot():
+    code = ("import sys; import micrograd_mlp as m; X, y = m.load_dataset('moons', n_samples=10); "
+            "m.fit(m.MLP(2, [3, 1]), X, y, steps=1, progress=False, validation=(X, y)); "
+            "print('matplotlib.pyplot' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.stdout.strip() == "False", result.stderr
+    assert predict is __import__("micrograd_mlp.plots", fromlist=["predict"]).predict  # the old name still works
