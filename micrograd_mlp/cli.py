@@ -105,6 +105,9 @@ def lecture_neuron():
 
 def main(argv=None):
     args = build_parser().parse_args(argv)
+    if args.dataset == "digits":  # 64 inputs and 10 classes: no plane to draw, and full batches of 1,797 images are slow
+        build_parser().error("argument --dataset: digits (8×8 images, 10 classes) are not 2-D points: train them "
+                             "with fit(), as notebook 16 does")
     settings = {**DEFAULTS[args.dataset], **{k: v for k, v in vars(args).items() if v is not None and k in DEFAULTS["moons"]}}
     if args.momentum >= 1.0:
         build_parser().error(f"argument --momentum: must be below 1, got {args.momentum}")

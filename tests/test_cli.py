@@ -141,3 +141,14 @@ def test_without_graphviz_it_says_how_to_install_it(tmp_path, monkeypatch, capsy
     err = capsys.readouterr().err
     assert "could not draw the computation graph" in err and "apt-get install graphviz" in err
     assert_png(out / "moons_loss.png")  # the matplotlib pictures need no Graphviz
+
+
+def test_digits_are_refused_as_a_usage_error_not_a_traceback(capsys, tmp_path):
+    # data.DATASETS lists digits, so --dataset offers it; 8×8 images with 10 classes are for fit() and notebook 16
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["--dataset", "digits", "--steps", "1", "--no-progress", "--out", str(tmp_path)])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: micrograd-mlp") and "Traceback" not in err
+    assert "argument --dataset: digits (8×8 images, 10 classes) are not 2-D points" in err
+    assert list(tmp_path.iterdir()) == []

@@ -64,7 +64,7 @@ def test_spirals_alternate_and_grow_outwards():
 
 
 def test_unknown_dataset_lists_the_choices():
-    with pytest.raises(ValueError, match="unknown dataset 'nope'; choose one of toy, moons, circles, xor, spirals"):
+    with pytest.raises(ValueError, match="unknown dataset 'nope'; choose one of toy, moons, circles, xor, spirals, digits"):
         data.load("nope")
 
 
@@ -123,3 +123,75 @@ def test_numpy_integers_count_as_whole_numbers():
 
     assert data.load("xor", n_samples=np.int64(10)) == data.load("xor", n_samples=10)
     assert data.load("spirals", n_samples=np.int32(9), classes=np.int64(3)) == data.load("spirals", n_samples=9, classes=3)
+
+
+# --- digits: scikit-learn's 8×8 handwritten digits (notebook 16) ---------------------------------
+
+
+def test_digits_are_1797_images_of_64_pixels_in_0_1_with_labels_0_to_9():
+    X, y = data.load("digits")
+    assert type(X) is list and type(y) is list
+    assert len(X) == len(y) == 1797
+    assert all(type(x) is list and len(x) == 64 and all(type(p) is float and 0.0 <= p <= 1.0 for p in x) for x in X)
+    assert min(map(min, X)) == 0.0 and max(map(max, X)) == 1.0  # pixel / 16 reaches both ends
+    assert all(type(label) is float for label in y)
+    assert sorted(set(y)) == [float(k) for k in range(10)]
+    assert all(174 <= y.count(float(k)) <= 183 for k in range(10))  # nearly balanced: 174 to 183 of each
+
+
+def test_digits_are_scikit_learns_divided_by_16():
+    from sklearn.datasets import load_digits
+
+    reference = load_digits()
+    X, y = data.digits()
+    assert X[0] == [p / 16 for p in reference.data[0].tolist()] and X[-1] == [p / 16 for p in reference.data[-1].tolist()]
+    assert y == [float(t) for t in reference.target.tolist()]
+    # the first image is a 0: ink around an empty middle
+    assert y[0] == 0.0 and X[0][8 * 4 + 3] == X[0][8 * 4 + 4] == 0.0 and X[0][8 * 4 + 2] > 0.4 and X[0][8 * 4 + 5] > 0.4
+
+
+def test_digits_are_the_same_on_every_call_and_a_subset_depends_on_the_seed():
+    assert data.load("digits") == data.load("digits", seed=7)  # all of them: the seed picks nothing
+    assert data.load("digits", n_samples=50, seed=3) == data.load("digits", n_samples=50, seed=3)
+    assert data.load("digits", n_samples=50, seed=3) != data.load("digits", n_samples=50, seed=4)
+    X_all, y_all = data.load("digits")
+    X, y = data.load("digits", n_samples=50, seed=3)
+    assert len(X) == len(y) == 50
+    indices = [X_all.index(x) for x in X]  # each a real image, kept in the original order, none twice
+    assert indices == sorted(set(indices)) and y == [y_all[i] for i in indices]
+    assert data.load("digits", n_samples=1797, noise=0, classes=10) == (X_all, y_all)
+    assert data.load("digits", n_samples=1) == data.load("digits", n_samples=1)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"n_samples": 0}, "n_samples must be a whole number of at least 1, got 0"),
+        ({"n_samples": 2.5}, "n_samples must be a whole number of at least 1"),
+        ({"n_samples": 1798}, "'digits' has 1,797 images, so n_samples must be at most 1797, got 1798"),
+        ({"noise": 0.1}, "'digits' are real images with no noise to set"),
+        ({"noise": float("nan")}, "'digits' are real images with no noise to set"),
+        ({"classes": 2}, r"'digits' has 10 classes \(the digits 0 … 9\): leave classes out \(or 10\), got classes=2"),
+        ({"classes": 3}, "'digits' has 10 classes"),
+        ({"seed": 1.5}, "seed must be a whole number, got 1.5"),
+        ({"seed": None}, "seed must be a whole number, got None"),
+    ],
+)
+def test_digits_refuse_what_does_not_apply_clearly(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        data.load("digits", **kwargs)
+
+
+def test_the_2d_sets_keep_their_defaults_when_arguments_are_left_out():
+    # load's defaults became None (each dataset's own); for the 2-D sets that still means 100 points and noise 0.1
+    assert data.load("moons") == data.moons(n_samples=100, noise=0.1, seed=1)
+    assert data.load("spirals") == data.load("spirals", n_samples=100, noise=0.1, classes=2)
+
+
+def test_the_package_trains_on_digits_with_cross_entropy():
+    from micrograd_mlp import MLP, fit
+
+    X, y = data.load("digits", n_samples=40, seed=0)
+    model = MLP(64, [8, 10], activation="relu", init="he", seed=0)
+    history = fit(model, X, y, loss="cross_entropy", optimizer="adam", steps=3, batch_size=8, alpha=0.0, progress=False)
+    assert len(history.loss) == 3 and all(math.isfinite(loss) for loss in history.loss)
