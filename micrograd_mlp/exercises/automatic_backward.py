@@ -194,6 +194,9 @@ class _Stop(BaseException):
     """Raised by the watch inside the student's walk: a BaseException, so that an `except Exception` lets it pass."""
 
 
+# the package's own walks: Value.topological_order(node) works on any node with children, so a call is refused
+_PACKAGE_WALKS = {Value.topological_order.__code__: "Value.topological_order",
+                  Value._gradient_order.__code__: "Value._gradient_order"}
 _DEEPEST = 100  # nested calls of one function: no loop needs any, a recursive walk of the 2,000-chain needs 2,000
 
 
@@ -213,6 +216,9 @@ def _walk(topological_order, root, case, comparisons, seconds):
 
     def watch(frame, event, arg):
         if event == "call":
+            if frame.f_code in _PACKAGE_WALKS:
+                stop(f"your code calls the package's {_PACKAGE_WALKS[frame.f_code]}: the exercise asks you to write "
+                     "that walk yourself")
             nested[frame.f_code] += 1
             if nested[frame.f_code] > _DEEPEST:
                 stop("your walk calls itself once per level, so a deep graph ends in RecursionError at Python's "
@@ -236,6 +242,9 @@ def _walk(topological_order, root, case, comparisons, seconds):
     except _Stop:
         result = None
     finally:
+        if sys.getprofile() is not watch and not reasons:
+            reasons.append("your code switches off Python's profiler (sys.setprofile), which the check uses to watch "
+                           "the walk: leave it alone and walk the graph with a list used as a stack")
         sys.setprofile(previous)
         threading.setprofile(previous_threads)
         threading.excepthook = previous_hook
@@ -243,6 +252,11 @@ def _walk(topological_order, root, case, comparisons, seconds):
     if reasons:  # also when the student's code caught _Stop with a bare except and went on
         raise Mistake(f"on {case}: {reasons[0]}")
     return returned(topological_order, result, "the list of values")
+
+
+def _fields(node):
+    """What a walk must leave as it was on a node, besides its children."""
+    return (node.data, node.grad, node.op, node.label, node.local_grads)
 
 
 def _validate(order, root, graph, case):
@@ -293,12 +307,18 @@ def check_topological_order(topological_order):
             started = time.perf_counter()
             graph = _reachable(root)
             # watched, a set-based walk takes about 10 times as long as ours, a walk through a list thousands of times
-            seconds = max(1.5, 30 * (time.perf_counter() - started))
+            # (at least 3 s, at most 6 s: a walk through a list of ids takes minutes here, a set-based one 1 s loaded)
+            seconds = min(6.0, max(3.0, 60 * (time.perf_counter() - started)))
             children = {key: node.children for key, node in graph.items()}
+            fields = {key: _fields(node) for key, node in graph.items()}
             budget = 20 * len(graph) + 100  # a set-based walk needs next to no comparisons
             order = _walk(topological_order, root, case, budget, seconds)
             if any(node.children is not children[key] for key, node in graph.items()):
                 raise Mistake(f"on {case}: your walk changed the children of a value: it should only read the graph")
+            changed = next((node for key, node in graph.items() if _fields(node) != fields[key]), None)
+            if changed is not None:
+                raise Mistake(f"on {case}: your walk changed the data, grad, op or label of {changed!r} (to mark it as "
+                              "visited?): it should only read the graph; keep the visited values in a set")
             _validate(order, root, graph, case)
             if len(graph) < 1_000:  # walked again, as backward() does at every step: nothing may be left from before
                 again = _walk(topological_order, root, f"{case}, walked a second time", budget, seconds)
@@ -441,7 +461,16 @@ def check_gradients(gradients):
         for index, node in enumerate(order):  # .grad set to numbers no walk gives: any change to them shows
             node.grad = 0.25 + index / 1024
         marks = [node.grad for node in order]
+        graph = [(node.data, node.op, node.label, node.children, tuple(node.children), node.local_grads) for node in order]
         result = _gradients_of(gradients, output, case)
+        changed = next((node for node, before in zip(order, graph)
+                        if (node.data, node.op, node.label, node.children, tuple(node.children), node.local_grads)
+                        != before), None)
+        if changed is not None:
+            raise Mistake(
+                f"on {case}: your function changed the data, op, label, children or local_grads of "
+                f"{changed.label or 'a value'!r}: it should only read the graph and return the gradients"
+            )
         touched = next((node for node, mark in zip(order, marks) if node.grad != mark), None)
         if touched is not None:
             raise Mistake(

@@ -96,9 +96,10 @@ def check_backprop_q(backprop):
     for number, (a, b, c) in enumerate(_hidden_cases(), start=1):
         nodes = _graph(a, b, c)
         data = {name: v.data for name, v in nodes.items()}
+        graph = {name: (v.label, v.op, v.children, tuple(v.children), v.local_grads) for name, v in nodes.items()}
         case = f"check case {number} (other numbers than the notebook's)"
         result = call(backprop, *(nodes[name] for name in ("a", "b", "c", "s", "q")), case=case,
-                      forbid=(Value.backward, Value.topological_order))
+                      forbid=(Value.backward, Value.topological_order, Value._gradient_order))
         if all(v.grad == 0.0 for v in nodes.values()):
             if is_stub(backprop):
                 raise NotAnswered
@@ -110,6 +111,10 @@ def check_backprop_q(backprop):
         for name, v in nodes.items():
             if v.data != data[name]:
                 raise Mistake(f"your code changed {name}.data: the backward pass only fills in the .grad of each node")
+            label, op, children, kids, local = graph[name]
+            if (v.label, v.op, v.local_grads) != (label, op, local) or v.children is not children or tuple(v.children) != kids:
+                raise Mistake(f"your code changed {name}'s label, op, children or local_grads: the backward pass "
+                              "only fills in the .grad of each node and leaves the graph as it was")
         right = _reference(a, b, c)
         for name in _ORDER:
             got = nodes[name].grad

@@ -158,10 +158,18 @@ def _built_from(result, values):
     return False
 
 
+# the package's own power with a Value exponent: the exercise asks the student to write it
+_PACKAGE_POWERS = (PackageValue.__pow__, PackageValue._pow_value, PackageValue.__rpow__)
+
+
 def _local_grads(result, base, exponent, case):
     for attribute in ("data", "children", "local_grads"):
         if not hasattr(result, attribute):
             raise Mistake(f"at {case}: your function should return a Value (with data, children and local_grads)")
+    for attribute in ("children", "local_grads"):
+        if not isinstance(getattr(result, attribute), (tuple, list)):
+            raise Mistake(f"at {case}: the {attribute} of your result are a {type(getattr(result, attribute)).__name__}:"
+                          f" store a tuple, which backward() can read again at every pass")
     children = tuple(result.children)
     if not children:
         raise Mistake(f"at {case}: your result has no children: it must remember the two Values it was computed from")
@@ -205,7 +213,8 @@ def check_power_with_value_exponent(power_value, Value=None):
     for a, w in _points():
         case = f"a = {a}, w = {w}"
         base, exponent = Value(a), Value(w)
-        result = call(power_value, base, exponent, case=case, unchanged={0: "the base a", 1: "the exponent w"})
+        result = call(power_value, base, exponent, case=case, unchanged={0: "the base a", 1: "the exponent w"},
+                      forbid=_PACKAGE_POWERS)
         result = returned(power_value, result, "the new Value", case)
         if not hasattr(result, "data"):
             raise Mistake(f"at {case}: your function should return a Value, not {type(result).__name__}")
@@ -239,7 +248,8 @@ def _gradient_check(power_value, Value):
         case = "(x*y) ** (y + z) at x, y, z = " + ", ".join(map(str, point))
         inputs = [Value(v) for v in point]
         x, y, z = inputs
-        out = returned(power_value, call(power_value, x * y, y + z, case=case), "the new Value", case)
+        out = returned(power_value, call(power_value, x * y, y + z, case=case, forbid=_PACKAGE_POWERS), "the new Value",
+                       case)
         call(out.backward, case=case)
         for name, value, i in zip("xyz", inputs, range(3)):
             up, down = list(point), list(point)

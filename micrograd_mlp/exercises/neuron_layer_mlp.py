@@ -294,6 +294,8 @@ def check_neuron_by_hand(answer):
     """[output, d output / d w1] of tanh(w·x + b) with w = (0.5, −1), b = 0.25, x = (2, 1), each to 4 decimals."""
     if answer is None or answer is Ellipsis:
         raise NotAnswered
+    if isinstance(answer, (set, frozenset, dict)):
+        raise Mistake(f"a {type(answer).__name__} keeps no order: give a list of two numbers, [output, d output / d w1]")
     if isinstance(answer, (str, bytes)) or not hasattr(answer, "__len__") or len(answer) != 2:
         raise Mistake("give a list of two numbers: [output, d output / d w1]")
     neuron = Neuron(2)
@@ -302,7 +304,7 @@ def check_neuron_by_hand(answer):
     out = neuron(x)
     out.backward()
     z = 0.5 * 2.0 - 1.0 * 1.0 + 0.25
-    output, gradient = (as_number(entry, f"entry {i + 1} of your list") for i, entry in enumerate(answer))
+    output, gradient = (as_number(answer[i], f"entry {i + 1} of your list") for i in range(2))
     expect_close(
         output,
         out.data,

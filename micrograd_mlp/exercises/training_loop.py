@@ -21,7 +21,7 @@ from ..data import toy
 from ..engine import Value
 from ..losses import l2_penalty, mse
 from ..nn import MLP
-from ..optim import linear_decay
+from ..optim import SGD, Adam, linear_decay
 from ..train import Trainer, fit
 from . import Mistake, NotAnswered, as_number, call, exercise, expect_close
 from ._stubs import returned
@@ -49,7 +49,7 @@ def _numbers(result, n, what, per="example"):
                       "between calls, as a default argument or a global? create it inside the function)")
     if len(result) != n:
         raise Mistake(f"{what} has {len(result)} entries for {n} {per}s: give one per {per}")
-    return [as_number(entry, f"entry {i + 1} of {what}") for i, entry in enumerate(result)]
+    return [as_number(result[i], f"entry {i + 1} of {what}") for i in range(n)]
 
 
 def _batches(seed):
@@ -242,6 +242,8 @@ def _reference(case, zero_grad=True, descend=True, penalty="Value", lr_step=lamb
         data_loss = mse([model(x) for x in case.xs], case.ys)
         if penalty == "Value" and case.alpha:
             total = data_loss + l2_penalty(model.parameters(), case.alpha)
+        elif penalty == "weights" and case.alpha:
+            total = data_loss + l2_penalty([w for layer in model.layers for n in layer.neurons for w in n.w], case.alpha)
         elif penalty == "number":
             total = data_loss + case.alpha * sum(p.data**2 for p in model.parameters())
         else:
@@ -287,6 +289,8 @@ def _diagnose(case, losses, weights, start_weights, asked):
         (dict(descend=False), "your steps go uphill: subtract learning_rate(k) times the gradient, do not add it"),
         (dict(penalty=None), "your loop leaves out the L2 penalty: add l2_penalty(model.parameters(), alpha) to "
                              "the loss before backward()"),
+        (dict(penalty="weights"), "your penalty leaves out the biases: l2_penalty(model.parameters(), alpha) takes "
+                                  "every parameter, biases included (they start at 0, so only step 0 agrees)"),
         (dict(penalty="number"), "your penalty is in the loss, but as a plain number (from p.data), so backward() "
                                  "gives it no gradient: build it from the parameter Values, e.g. with l2_penalty"),
     ]
@@ -295,7 +299,8 @@ def _diagnose(case, losses, weights, start_weights, asked):
             raise Mistake(f"{where}: {meaning}")
     first = next(k for k, (a, b) in enumerate(zip(losses, totals)) if not _close(a, b))
     raise Mistake(f"{where}: your losses agree with fit's up to step {first - 1} and differ from step {first} on, "
-                  "so the loss is right and the update is not: look at the gradient you follow and the rate you use"
+                  "so the first loss is right and the update is not (or the penalty misses parameters that start at 0): "
+                  "look at the gradient you follow, the rate you use, and the penalty (every parameter, biases included)"
                   if first else f"{where}: your loss at step 0 already differs from fit's: the loss is mse of the "
                   "predictions plus the L2 penalty")
 
@@ -313,7 +318,7 @@ def check_training_loop(fit_by_hand):
         start_weights = [p.data for p in model.parameters()]
         schedule = _RecordingSchedule(case.schedule)
         result = call(fit_by_hand, model, [list(x) for x in case.xs], list(case.ys), case.steps, schedule, case.alpha,
-                      case=case.name, forbid=(fit, Trainer.step), unchanged={1: "the points xs", 2: "the labels ys"})
+                      case=case.name, forbid=(fit, Trainer.step, SGD.step, Adam.step), unchanged={1: "the points xs", 2: "the labels ys"})
         result = returned(fit_by_hand, result, "the list of losses, one per step", case.name)
         losses = _numbers(result, case.steps, f"the list of losses returned on {case.name}", per="step")
         weights = [p.data for p in model.parameters()]

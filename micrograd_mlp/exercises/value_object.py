@@ -13,19 +13,22 @@ import numbers
 import operator
 import random
 
+from ..engine import Value as PackageValue
 from . import Mistake, NotAnswered, as_number, call, exercise, expect_exact, fingerprint
 from ._stubs import is_stub
 
 __all__ = ["check_value_class", "check_weighted_sum", "check_node_count"]
 
 _OPERATIONS = {"+": (operator.add, "sum"), "*": (operator.mul, "product")}
+# the package's own + and *: the exercise asks the student to write them
+_PACKAGE = tuple(getattr(PackageValue, name) for name in ("__add__", "__mul__", "__radd__", "__rmul__"))
 
 
 def _checked_result(Value, left, right, symbol, what):
     """``left <symbol> right`` with the student's class, checked field by field; returns the result."""
     before = [fingerprint(v) for v in (left, right)]  # every field, children included: an op written onto an input shows
     function, name = _OPERATIONS[symbol]
-    result = call(function, left, right, case=what)
+    result = call(function, left, right, case=what, forbid=_PACKAGE)
     if result is None:
         method = getattr(type(left), f"__{function.__name__}__")
         if is_stub(method):
@@ -43,6 +46,9 @@ def _checked_result(Value, left, right, symbol, what):
 
     (other_symbol,) = set(_OPERATIONS) - {symbol}
     expected = function(left.data, right.data)
+    if isinstance(result.data, bool) or not isinstance(result.data, numbers.Real):
+        raise Mistake(f"the data of {what} should be a plain number (an int or a float), but it is "
+                      f"{type(result.data).__name__}: compute it as self.data {symbol} other.data")
     if not math.isclose(as_number(result.data, f"the data of {what}"), expected, rel_tol=1e-12, abs_tol=1e-12):
         if math.isclose(result.data, _OPERATIONS[other_symbol][0](left.data, right.data), rel_tol=1e-12):
             raise Mistake(f"the data of {what} is the {_OPERATIONS[other_symbol][1]}: {symbol} should give the {name}")
@@ -84,6 +90,9 @@ def check_value_class(Value):
     """``+`` and ``*`` of the student's class on numbers and graph shapes the notebook never uses."""
     if not isinstance(Value, type):
         raise Mistake(f"pass the class itself, Value, not {type(Value).__name__} {Value!r}")
+    if issubclass(Value, PackageValue):
+        raise Mistake("that is the package's Value (or built on it): the exercise asks you to write __add__ and "
+                      "__mul__ in the notebook's own class")
     rng = random.Random(2602)
     a, b, c = (call(Value, round(rng.uniform(-5.0, 5.0), 3), case="Value(number)") for _ in range(3))
     for leaf in (a, b, c):

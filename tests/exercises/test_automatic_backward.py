@@ -423,3 +423,50 @@ def test_endless_gradients_time_out(monkeypatch):
 
     monkeypatch.setattr(check_gradients, "seconds", 1)
     assert check_gradients.grade(endless).result == "timeout"
+
+
+def test_the_package_walk_called_unbound_is_refused(capsys):
+    from micrograd_mlp.engine import Value
+
+    check_topological_order(lambda root: Value.topological_order(root))
+    assert_rejected(verdict(capsys), "package's Value.topological_order", "yourself")
+
+
+def marks_op(root):
+    token, order, stack = object(), [], [(root, False)]
+    while stack:
+        v, done = stack.pop()
+        if done:
+            order.append(v)
+        elif v.op is not token:
+            v.op = token  # "visited", written onto the graph
+            stack.append((v, True))
+            stack.extend((child, False) for child in reversed(v.children))
+    return order
+
+
+def switches_off_the_watch(root):
+    sys.setprofile(None)
+    return iterative(root)
+
+
+@pytest.mark.parametrize("walk, words", [
+    (marks_op, ["changed the data, grad, op or label", "set"]),
+    (switches_off_the_watch, ["switches off Python's profiler"]),
+])
+def test_walks_that_write_on_the_graph_or_hide_are_refused(walk, words, capsys):
+    check_topological_order(walk)
+    assert_rejected(verdict(capsys), *words)
+
+
+def test_gradients_that_change_the_graph_are_refused(capsys):
+    def relabels(output):
+        grads = gradients(output)
+        for v in grads:
+            v.label = "seen"
+        return grads
+
+    check_gradients(relabels)
+    assert_rejected(verdict(capsys), "changed the data, op, label, children or local_grads")
+    check_gradients(gradients)
+    assert verdict(capsys).startswith("[✓]")

@@ -235,3 +235,25 @@ def test_endless_backprop_times_out(monkeypatch):
 
     monkeypatch.setattr(check_backprop_q, "seconds", 1)
     assert check_backprop_q.grade(endless).result == "timeout"
+
+
+def test_the_package_gradient_walk_is_refused(capsys):
+    def package_walk(a, b, c, s, q):
+        for v in reversed(q._gradient_order()):
+            q.grad = 1.0
+            for child, local in zip(v.children, v.local_grads):
+                child.grad += local * v.grad
+
+    check_backprop_q(package_walk)
+    assert_rejected(verdict(capsys), "package's Value._gradient_order", "yourself")
+
+
+def test_a_backprop_that_changes_the_graph_is_refused(capsys):
+    def cuts_children(a, b, c, s, q):
+        right(a, b, c, s, q)
+        s.children = ()
+
+    check_backprop_q(cuts_children)
+    out = verdict(capsys)
+    assert_rejected(out, "changed s's label, op, children or local_grads")
+    assert "10" not in out.split("not yet:")[1]

@@ -283,3 +283,17 @@ def clamped_step(f, x, h=1e-5):
 def test_central_difference_uses_a_tiny_h_as_given(capsys):
     check_central_difference(clamped_step)
     assert_rejected(verdict(capsys), "use the h you are given, however small")
+
+
+def test_a_gradient_whose_iteration_never_ends_gets_a_verdict(capsys):
+    class Endless:  # three entries by len(), but iterating it never stops
+        def __len__(self):
+            return 3
+
+        def __getitem__(self, i):
+            return -30.0
+
+    check_product_gradient(Endless())
+    out = verdict(capsys)
+    assert_rejected(out, "∂p/∂b")
+    assert "timeout" not in out and "20" not in out

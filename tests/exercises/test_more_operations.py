@@ -215,3 +215,21 @@ def test_endless_power_times_out(monkeypatch):
 def test_the_value_class_forgotten_gets_a_verdict(capsys):
     check_power_with_value_exponent(right)
     assert_rejected(verdict(capsys), "pass the notebook's Value class as well")
+
+
+def test_the_package_power_and_lazy_local_grads_are_refused(capsys):
+    from micrograd_mlp.engine import Value as PackageValue
+
+    check_power_with_value_exponent(lambda a, w: a ** w, PackageValue)
+    assert_rejected(verdict(capsys), "package's Value.__pow__", "yourself")
+    check_power_with_value_exponent(lambda a, w: PackageValue._pow_value(a, w), PackageValue)
+    assert_rejected(verdict(capsys), "package's Value._pow_value")
+
+    def lazy(a, w):
+        out = power_with(lambda a, w: w * a ** (w - 1), lambda a, w: a**w * math.log(a))(a, w)
+        out.local_grads = (g for g in out.local_grads)
+        return out
+
+    check_power_with_value_exponent(lazy, Value)
+    out = verdict(capsys)
+    assert_rejected(out, "local_grads of your result are a generator", "tuple")

@@ -368,3 +368,12 @@ def test_an_endless_neuron_times_out(monkeypatch):
 
     monkeypatch.setattr(check_neuron, "seconds", 1)
     assert check_neuron.grade(Endless).result == "timeout"
+
+
+@pytest.mark.parametrize("kind", [set, dict.fromkeys])
+def test_a_neuron_by_hand_without_order_is_refused(kind, capsys):
+    output = math.tanh(0.25)
+    check_neuron_by_hand(kind([output, (1 - output**2) * 2.0]))
+    out = verdict(capsys)
+    assert_rejected(out, "keeps no order")
+    assert f"{output:.4f}" not in out

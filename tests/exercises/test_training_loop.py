@@ -348,3 +348,35 @@ def test_an_endless_loop_times_out(monkeypatch):
 def test_a_gradient_as_a_dict_gets_a_verdict(capsys):
     checks.check_mse_gradient(lambda p, t: {i: 2 * (a - b) / len(p) for i, (a, b) in enumerate(zip(p, t))})
     assert_rejected(verdict(capsys), "should be a list of numbers, but it is dict")
+
+
+def test_the_package_optimizer_and_a_penalty_without_biases_are_named(capsys):
+    from micrograd_mlp.optim import SGD
+
+    def with_sgd(model, xs, ys, steps, learning_rate, alpha):
+        losses, optimizer = [], SGD(model.parameters(), lr=learning_rate)
+        for _ in range(steps):
+            loss = mse([model(x) for x in xs], ys) + l2_penalty(model.parameters(), alpha)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            losses.append(loss.data)
+        return losses
+
+    checks.check_training_loop(with_sgd)
+    assert_rejected(verdict(capsys), "package's SGD.step", "yourself")
+
+    def weights_only(model, xs, ys, steps, learning_rate, alpha):
+        losses = []
+        for k in range(steps):
+            weights = [w for layer in model.layers for n in layer.neurons for w in n.w]
+            loss = mse([model(x) for x in xs], ys) + l2_penalty(weights, alpha)
+            model.zero_grad()
+            loss.backward()
+            for p in model.parameters():
+                p.data -= learning_rate(k) * p.grad
+            losses.append(loss.data)
+        return losses
+
+    checks.check_training_loop(weights_only)
+    assert_rejected(verdict(capsys), "leaves out the biases")

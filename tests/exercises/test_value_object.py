@@ -291,3 +291,32 @@ def test_a_count_without_order_gets_a_verdict(answer, capsys):
 def test_odd_graphs_get_a_verdict(answer, capsys):
     check_weighted_sum(answer)
     assert_rejected(verdict(capsys), "n should be a Value")
+
+
+def test_the_package_value_or_its_operations_are_refused(capsys):
+    class Subclass(PackageValue):
+        pass
+
+    check_value_class(PackageValue)
+    assert_rejected(verdict(capsys), "package's Value")
+    check_value_class(Subclass)
+    assert_rejected(verdict(capsys), "package's Value")
+
+    def wrapped_add(self, other):
+        return type(self)(PackageValue.__add__(PackageValue(self.data), PackageValue(other.data)).data, (self, other), "+")
+
+    check_value_class(make_class(wrapped_add, right_mul))
+    assert_rejected(verdict(capsys), "package's Value.__add__", "yourself")
+
+
+def test_data_that_is_not_a_plain_number_is_refused(capsys):
+    from decimal import Decimal
+
+    def decimal_add(self, other):
+        return type(self)(Decimal(self.data) + Decimal(other.data), (self, other), "+")
+
+    check_value_class(make_class(decimal_add, right_mul))
+    out = verdict(capsys)
+    assert_rejected(out, "plain number", "Decimal")
+    check_value_class(make_class(right_add, right_mul))
+    assert verdict(capsys).startswith("[✓]")
