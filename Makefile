@@ -23,6 +23,10 @@ lab: $(READY)  ## open the course in JupyterLab
 test: $(READY)  ## every test: unit and property tests, then every notebook re-executed by nbval
 	$(BIN)/python -m pytest tests notebooks $(NBVAL) --numprocesses auto --dist loadfile  # a notebook's cells stay in one process, in order
 
+test-colab:  ## the course with Google Colab's versions of its packages (.venv-colab): installing it changes none, tests and notebooks pass
+	bash tools/ensure-graphviz.sh
+	PYTHON=$(PYTHON) bash colab/check.sh
+
 notebooks: $(READY)  ## re-execute every notebook in place (commit the result)
 	$(BIN)/python tools/execute_notebooks.py notebooks/*.ipynb
 
@@ -36,8 +40,9 @@ bench: $(READY)  ## the speed and memory benchmark: writes benchmarks/RESULTS.md
 	$(BIN)/python -m pip install --quiet -e ".[bench]"
 	$(BIN)/python benchmarks/run.py
 
-e2e: $(READY) e2e-browser site  ## every notebook in real JupyterLab, then the site, driven by the system's Chromium; screenshots in build/e2e
+e2e: $(READY) e2e-browser site  ## every notebook in real JupyterLab, 03 and 10 in the classic Notebook with Colab's ipywidgets 7, then the site, driven by the system's Chromium; screenshots in build/e2e
 	$(BIN)/python -m pip install --quiet -e ".[e2e]"
+	PYTHON=$(PYTHON) bash colab/check.sh --install-only  # .venv-colab, where the classic Notebook runs
 	$(BIN)/python tests/e2e/run.py
 
 e2e-browser: $(READY)  # stop early, saying what to install, when Chromium is missing

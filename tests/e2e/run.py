@@ -60,6 +60,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+import classic
 import decks
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -173,8 +174,9 @@ def free_port():
 class JupyterLab:
     """JupyterLab on 127.0.0.1 with a random port and token, in its own process group and temporary folders."""
 
-    def __init__(self, root_dir, home):
+    def __init__(self, root_dir, home, command=None):
         self.root_dir = root_dir
+        self.command = command or jupyterlab_command  # (server, root_dir) -> the command that starts the server
         self.home = home
         self.port = free_port()
         self.token = secrets.token_hex(24)
@@ -210,16 +212,7 @@ class JupyterLab:
         return env
 
     def start(self, timeout=90):
-        command = [
-            sys.executable, "-m", "jupyterlab",
-            "--no-browser",
-            "--ServerApp.ip=127.0.0.1",
-            f"--ServerApp.port={self.port}",
-            "--ServerApp.port_retries=0",
-            f"--IdentityProvider.token={self.token}",
-            f"--ServerApp.root_dir={self.root_dir}",
-            "--LabApp.expose_app_in_browser=True",
-        ]
+        command = self.command(self, self.root_dir)
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             command.append("--allow-root")
         log = open(self.log_path, "w", encoding="utf-8")
@@ -271,6 +264,19 @@ class JupyterLab:
         with contextlib.suppress(OSError):
             return "\n".join(self.log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
         return ""
+
+
+def jupyterlab_command(server, root_dir):
+    return [
+        sys.executable, "-m", "jupyterlab",
+        "--no-browser",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={server.port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={server.token}",
+        f"--ServerApp.root_dir={root_dir}",
+        "--LabApp.expose_app_in_browser=True",
+    ]  # fmt: skip
 
 
 # ---------------------------------------------------------------- in the browser
@@ -425,6 +431,20 @@ class Result:
         return self
 
 
+def offline(page, external):
+    """Offline here: the badges of a notebook's first cell are answered with the site's copies, the rest
+    refused (and their addresses added to ``external``)."""
+
+    def outside(route):
+        if route.request.url in LOCAL_BADGES:
+            route.fulfill(status=200, content_type="image/svg+xml", body=LOCAL_BADGES[route.request.url].read_bytes())
+        else:
+            external.append(route.request.url)
+            route.abort()
+
+    page.route(re.compile(r"^(?!https?://127\.0\.0\.1[:/]|data:|blob:)"), outside)
+
+
 def check_notebook(context, lab, path, shots, timeout, drivers=()):
     """Open one notebook as stored, check its pictures; Run All; check errors, counts and pictures; drive its widgets."""
     result = Result(path.stem)
@@ -434,16 +454,7 @@ def check_notebook(context, lab, path, shots, timeout, drivers=()):
     name = path.name
     page = context.new_page()
     external = []
-
-    def outside(route):
-        # offline here: the badges of the first cell are answered with the site's copies, the rest refused
-        if route.request.url in LOCAL_BADGES:
-            route.fulfill(status=200, content_type="image/svg+xml", body=LOCAL_BADGES[route.request.url].read_bytes())
-        else:
-            external.append(route.request.url)
-            route.abort()
-
-    page.route(re.compile(r"^(?!https?://127\.0\.0\.1[:/]|data:|blob:)"), outside)
+    offline(page, external)
     try:
         url = f"{lab.url}/lab/tree/{urllib.parse.quote(name)}?reset&token={lab.token}"
         page.goto(url, timeout=deadline.left_ms(60))
@@ -507,6 +518,31 @@ def check_notebook(context, lab, path, shots, timeout, drivers=()):
     if external:
         result.notes.append(f"{len(external)} outside requests blocked")
     return result.finish()
+
+
+def check_classic(context, notebooks, work, home, shots, timeout):
+    """The notebooks in the classic Notebook of .venv-colab (Colab's versions): tests/e2e/classic.py."""
+    if not notebooks:
+        return []
+    versions = classic.versions()
+    if versions is None:
+        result = Result("classic Notebook")
+        result.problems.append(f"no {classic.COLAB_VENV}: build it with `make test-colab` (make e2e does)")
+        return [result.finish()]
+    print(f"classic Notebook: {', '.join(f'{k} {v}' for k, v in versions.items())}; screenshots in {shots}", flush=True)
+    shots.mkdir(parents=True, exist_ok=True)
+    for stale in shots.glob("*-failed.png"):
+        stale.unlink()
+    server = JupyterLab(work, home, command=classic.server_command)
+    results = []
+    try:
+        server.start()
+        for path in notebooks:
+            result = Result(f"classic {path.stem}")
+            results.append(classic.check(context, server, work / path.name, shots, timeout, load_drivers(), result, offline))
+    finally:
+        server.stop()
+    return results
 
 
 # ---------------------------------------------------------------- the site
@@ -624,6 +660,7 @@ def main(argv=None):
     parser.add_argument("--timeout", type=float, default=float(os.environ.get("E2E_TIMEOUT", 180)), help="seconds per notebook (default 180, or $E2E_TIMEOUT)")
     parser.add_argument("--only", action="append", default=[], help="only notebooks whose name contains this (repeatable)")
     parser.add_argument("--no-notebooks", action="store_true", help="skip the notebooks in JupyterLab")
+    parser.add_argument("--no-classic", action="store_true", help="skip the classic Notebook with ipywidgets 7 (.venv-colab)")
     parser.add_argument("--no-site", action="store_true", help="skip the site")
     parser.add_argument("--slides", type=Path, default=None, help="the decks (default: the site's slides/ folder)")
     parser.add_argument("--no-slides", action="store_true", help="skip the slide decks and the live slides")
@@ -691,6 +728,9 @@ def main(argv=None):
                             results.append(decks.check_live_slides(context, lab, work / notebooks[0].name, shots, args.timeout, Result))
                     finally:
                         lab.stop()
+                if not args.no_notebooks and not args.no_classic:
+                    results.extend(check_classic(context, [p for p in notebooks if p.name in classic.CLASSIC_NOTEBOOKS],
+                                                 work, temp / "classic", shots / "classic", args.timeout))
                 if not args.no_site:
                     print(f"site: {args.site}", flush=True)
                     site_notebooks = sorted(args.notebooks.glob("[0-9][0-9]_*.ipynb"))
