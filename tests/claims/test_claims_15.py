@@ -117,14 +117,14 @@ def test_the_ratios_are_those_of_the_printed_table():
 def test_section_3_ranges_hold_in_the_stored_run():
     text = says(NB, "plain graph → plain graph, GC paused: several times faster", "most of the plain graph's time",
                 "several times faster again, for 15× fewer nodes", "a much smaller gain than for the plain graph",
-                "fast path → floor: a small factor, two or three", "floor → numpy: an order of magnitude or more",
+                "fast path → floor: a small factor, less than three", "floor → numpy: an order of magnitude or more",
                 "a node costs of the order of a microsecond", "ten to a\nhundred times faster than our fast path")
     assert "ten times or more" not in text and "25×" not in text
     g = gaps()
     assert g["gc"] >= 2.5 and g["share"] > 0.5
     assert 2 <= g["fusing"] < g["nodes"]  # "less than the node ratio"
     assert g["gc on"] < g["gc"] and g["gc on"] < 1.5
-    assert 1.3 <= g["floor"] <= 3.5
+    assert 1.3 <= g["floor"] < 3
     assert g["numpy vs floor"] >= 7
     assert 10 <= g["numpy vs fast"] <= 100
     assert 0.2 <= g["per node"] <= 5
@@ -207,17 +207,31 @@ def test_value_sizes():
 
 def test_chain_and_collector():
     says(NB, "exceeds 700, it scans the\nyoung objects; every tenth time", "`gc.set_threshold`",
-         "The collector ran about a thousand times and freed nothing", "about three times faster",
+         "The collector ran about a thousand times and freed nothing", "two to three times faster",
          "the chain costs microseconds per operation", "thousands\nof times more than the nanosecond or less")
     out = printed(NB, "paused_seconds = bm.time_chain(depth")
     assert "gc.get_threshold(): (700, 10, 10)" in out
     runs, freed = number(r"ran ([0-9]+) times", out), number(r"and freed ([0-9]+) objects", out)
     assert 700 <= runs <= 1500 and freed <= 10
-    assert 2 <= number(r"([0-9.]+)× as long", out) <= 4
+    assert 2 <= number(r"([0-9.]+)× as long", out) <= 3
     per_op = number(r"([0-9.]+) µs per operation", out)
     ns_per_madd = number(r"([0-9.]+) ns each", printed(NB, "big @ big"))
     assert 0.5 <= per_op <= 20 and per_op * 1000 / ns_per_madd >= 1000
     assert "d out / d x = 1.020201, f ** depth = 1.020201" in printed(NB, "x, out = bm.chain(depth)")
+    # the million-operation chain of RESULTS.md: about 10 µs per operation, of the same order as the 200,000 above
+    million = number(r"A chain of 1,000,000 multiplications, built and backpropagated: ([0-9.]+) s with the cyclic GC paused", RESULTS)
+    says(NB, f"took {million:.2f} s with the collector paused, about {million:.0f} µs per operation")
+    assert 0.3 <= per_op / million <= 3
+    assert "all 1,001 values" not in prose(NB) and "cycle in every node." not in prose(NB)
+
+
+def test_chain_graph_holds_2001_values():
+    x = Value(1.0)
+    out = x
+    for _ in range(1000):
+        out = out * 1.001
+    assert len(out.topological_order()) == 2001  # the constants are Values too: not "1,001 values"
+    says(NB, "the whole graph, `x` included, was freed by reference counting alone")
 
 
 # --- section 7: the gap grows ------------------------------------------------------------------
@@ -268,7 +282,7 @@ def test_pytorch_agrees():
 
 def test_intro_and_recap():
     text = says(NB, "A 90-minute lecture", "marked *optional*", "by an order of magnitude or more at the demo's size",
-                "makes the plain step several times faster", "only two or three times as fast as the fast path",
+                "makes the plain step several times faster", "less than three times as fast as the fast path",
                 "numpy is an order of magnitude or more faster again")
     for heading in ("## 4. Memory: what a node costs (optional)",
                     "## 5. Freeing graphs: no cycles, and pausing the garbage collector (optional)",
@@ -276,6 +290,8 @@ def test_intro_and_recap():
         assert heading in text
     assert "hundreds of times or more" not in text and "about 20 times faster" not in text
     assert "a few microseconds per operation" not in text and "keeps no children" not in text
+    assert "every other real framework" not in text and "some hundreds of milliseconds" not in text
+    says(NB, "(sections 5 and 6 show it on a chain)", "It is a *floor* for scalar code in Python")
 
 
 def test_readme_speed_section_quotes_results_md():
