@@ -78,3 +78,17 @@ def test_central_difference_beats_forward_on_the_parabola():
 def test_the_cost_of_backpropagation_names_its_source():
     text = says("01", "Griewank & Walther, *Evaluating\nDerivatives*")
     assert "costs about as much as evaluating the function once" not in text
+
+
+def test_a_computed_f_near_20_can_be_off_by_more_than_half_a_gap():
+    """Five rounded operations: f(3 + h) is off by about a gap (more than half of one), and f(3) = 20 exactly."""
+    from fractions import Fraction
+
+    says("01", "so a computed value of $f$ near 20 can be off by about a gap, a few times $10^{-15}$",
+         "($f(3) = 20$ happens to\n   come out exact)")
+    assert f(3.0) == 20.0
+    errors = []
+    for h in STEPS:
+        x = Fraction(3.0 + h)
+        errors.append(abs(Fraction(f(3.0 + h)) - (3 * x * x - 4 * x + 5)) / Fraction(math.ulp(20.0)))
+    assert max(errors) > Fraction(1, 2) and max(errors) < 2

@@ -66,3 +66,16 @@ def test_sigmoid_slope_is_at_most_a_quarter():
     says("05", "its slope is at most $\\sigma(0)(1 - \\sigma(0)) = \\frac14$")
     s = [1 / (1 + math.exp(-x / 10)) for x in range(-60, 61)]
     assert max(v * (1 - v) for v in s) == 0.25
+
+
+def test_math_prod_keeps_the_value_and_relu_has_slope_0_at_its_kink_in_pytorch():
+    says("05", "`math.prod`, which only multiplies, is the exception: it keeps\nthe `Value`",
+         "like PyTorch (`torch.relu`'s gradient at 0 is 0)")
+    v = micrograd_mlp.Value(2.0)
+    assert isinstance(math.prod([v, v]), micrograd_mlp.Value)
+    assert type(math.fsum([v, v])) is float and type(math.sqrt(v)) is float
+    import torch
+    x = torch.tensor(0.0, requires_grad=True)
+    torch.relu(x).backward()
+    assert x.grad.item() == 0.0
+    assert micrograd_mlp.Value(0.0).relu().local_grads == (0.0,)

@@ -4,14 +4,14 @@ import re
 import time
 from decimal import Decimal
 
+import numpy as np
 import pytest
 from verdicts import assert_rejected, verdict
 
 from micrograd_mlp import MLP
-from micrograd_mlp.data import moons
 from micrograd_mlp.engine import Value
 from micrograd_mlp.exercises import moons_hinge as checks
-from micrograd_mlp.losses import convert_labels, hinge, l2_penalty
+from micrograd_mlp.losses import hinge, l2_penalty
 
 
 def rejected(capsys, *fragments):
@@ -141,6 +141,10 @@ SLIPS = [
     (lambda s, y, p, a: data_loss(s, y) + a * sum(pi * pi.data for pi in p), "the gradient of parameter 1 is not"),
     (lambda s, y, p, a: data_loss(s, y) + penalty(p, a) + 0.01, "not the mean of max(0, 1 − y·s) plus alpha·Σp²"),
     (lambda s, y, p, a: "loss", "should be a number"),
+    (lambda s, y, p, a: mean(abs(1 - yi * si) for si, yi in zip(s, y)) + penalty(p, a), "|1 − y·s| charges the points"),
+    (lambda s, y, p, a: mean((1 - yi * si).relu() ** 2 for si, yi in zip(s, y)) + penalty(p, a), "loss is squared"),
+    (lambda s, y, p, a: data_loss(s, y) + penalty(p, 1e-4), "the notebook's, not the alpha your function is given"),
+    (lambda s, y, p, a: data_loss(s, y) + a * sum(pi * pi for pi in p) ** 0.5, "no square root"),
 ]
 
 
@@ -202,13 +206,22 @@ def backward_inside(s, y, p, a):
     return loss
 
 
+def backward_inside_then_zeroed(s, y, p, a):  # the gradients put back to 0: the call itself is what is refused
+    loss = right(s, y, p, a)
+    loss.backward()
+    for v in s + p:
+        v.grad = 0.0
+    return loss
+
+
 @pytest.mark.parametrize(
     "changes, fragment",
     [
         (relabel, "changed the list of labels"),
         (rescore, "changed the .data of a score"),
         (reorder, "changed the list of scores"),
-        (backward_inside, "backward() inside it?"),
+        (backward_inside, "calls backward()"),
+        (backward_inside_then_zeroed, "calls backward()"),
     ],
 )
 def test_hinge_with_l2_leaves_its_inputs_as_they_were(changes, fragment, capsys):
@@ -280,21 +293,159 @@ def test_hinge_with_l2_endless_loop_times_out(monkeypatch):
     assert time.perf_counter() - start < 3
 
 
-# --- exercise 4: the smallest margin ------------------------------------------------------------
+# --- exercise 4 (build it): the smallest margin ------------------------------------------------
 
 
-def test_smallest_margin(capsys):
-    X, y = moons(n_samples=20, noise=0.1, seed=3)
-    y_pm = convert_labels(y, to="pm1")
-    model = MLP(2, [4, 1], activation="relu", seed=2)
-    margins = [label * model(x).data for x, label in zip(X, y_pm)]
-    checks.check_smallest_margin(min(margins), model, X, y_pm)
+def smallest_margin(model, X, labels):
+    return min(label * model(x).data for x, label in zip(X, labels))
+
+
+def smallest_margin_by_index(model, X, labels):
+    margins = []
+    for i in range(len(X)):
+        score = model(X[i]).data
+        margins.append(labels[i] * score)
+    print("margins:", margins)  # a student's debugging print: swallowed by the check
+    return sorted(margins)[0]
+
+
+def smallest_margin_as_a_value(model, X, labels):
+    return min((label * model(x) for x, label in zip(X, labels)), key=lambda v: v.data)  # a Value: its data counts
+
+
+def smallest_margin_rounded(model, X, labels):
+    return round(float(np.min([label * model(x).data for x, label in zip(X, labels)])), 4)
+
+
+@pytest.mark.parametrize("answer", [smallest_margin, smallest_margin_by_index, smallest_margin_as_a_value,
+                                    smallest_margin_rounded])
+def test_smallest_margin_right(answer, capsys):
+    checks.check_smallest_margin(answer)
     assert verdict(capsys) == "[✓] smallest margin: correct!"
-    checks.check_smallest_margin(min(model(x).data for x in X), model, X, y_pm)
-    assert not mentions(rejected(capsys, "multiply each score by its label"), min(margins))
-    checks.check_smallest_margin(max(margins), model, X, y_pm)
-    assert not mentions(rejected(capsys, "largest margin"), min(margins))
-    model = MLP(2, [4, 1], activation="relu", seed=5)  # its smallest score is not the smallest margin with 0/1 labels
-    margins = [label * model(x).data for x, label in zip(X, y_pm)]
-    checks.check_smallest_margin(min(label * model(x).data for x, label in zip(X, y)), model, X, y_pm)
-    assert not mentions(rejected(capsys, "labels 0/1", "y_pm"), min(margins))
+
+
+def margins(model, X, labels):
+    return [label * model(x).data for x, label in zip(X, labels)]
+
+
+OTHER_NETWORK = MLP(2, [3, 1], activation="relu", seed=11)  # stands for the notebook's `fitted`
+NOTEBOOK_X, NOTEBOOK_Y = [[0.5, 0.25], [1.5, -0.5], [-0.75, 0.5]], [1.0, 1.0, -1.0]  # stand for its X and y_pm
+
+
+def with_backward(model, X, labels):
+    total = sum(label * model(x) for x, label in zip(X, labels))
+    total.backward()
+    return smallest_margin(model, X, labels)
+
+
+def with_new_weights(model, X, labels):
+    for p in model.parameters():
+        p.data *= 2.0
+    return smallest_margin(model, X, labels)
+
+
+def sorting_the_labels(model, X, labels):
+    labels.sort()
+    return smallest_margin(model, X, labels)
+
+
+def float_labels_only(model, X, labels):
+    if any(isinstance(label, int) for label in labels):
+        raise TypeError("labels must be floats")
+    return smallest_margin(model, X, labels)
+
+
+def without_return(model, X, labels):
+    smallest_margin(model, X, labels)
+
+
+SMALLEST_MARGIN_SLIPS = [
+    (lambda m, X, y: min(abs(m(x).data) for x in X), ["smallest |score|", "a point on the wrong side has a negative margin"]),
+    (lambda m, X, y: max(margins(m, X, y)), ["largest margin", "min, not max"]),
+    (lambda m, X, y: min(m(x).data for x in X), ["the labels are left out"]),
+    (lambda m, X, y: min((label > 0) * m(x).data for x, label in zip(X, y)), ["labels 0/1", "±1"]),
+    (lambda m, X, y: min(-label * m(x).data for x, label in zip(X, y)), ["the sign is flipped"]),
+    (lambda m, X, y: abs(smallest_margin(m, X, y)), ["without its sign"]),
+    (lambda m, X, y: sum(margins(m, X, y)) / len(X), ["mean margin"]),
+    (lambda m, X, y: sum(margins(m, X, y)), ["sum of the margins"]),
+    (lambda m, X, y: margins(m, X, y)[0], ["first point only"]),
+    (lambda m, X, y: margins(m, X, y)[-1], ["last point only"]),
+    (lambda m, X, y: 1 - smallest_margin(m, X, y), ["largest hinge term"]),
+    (lambda m, X, y: margins(m, X, y).index(smallest_margin(m, X, y)), ["position of a point"]),
+    (lambda m, X, y: smallest_margin(OTHER_NETWORK, X, y), ["does it use the model it is given"]),
+    (lambda m, X, y: smallest_margin(m, NOTEBOOK_X, NOTEBOOK_Y), ["does it use the points"]),
+    (lambda m, X, y: margins(m, X, y), ["returned a collection"]),
+    (lambda m, X, y: min(label * m(x) for x, label in zip(X, y)), ["Values cannot be compared", "model(x).data"]),
+    (lambda m, X, y: min(mi for mi in margins(m, X, y) if mi < 0), ["ValueError on a network that puts every one"]),
+    (lambda m, X, y: min(margins(m, X[1:], y[1:])), ["ValueError on one point alone"]),
+    (lambda m, X, y: 1.0038, ["this same number for other networks and other points"]),
+    (lambda m, X, y: float("nan"), ["not a finite number"]),
+    (lambda m, X, y: smallest_margin(m, X, y) + 1e-3, ["not the smallest of label × score"]),
+    (with_backward, ["gradients changed", "backward()"]),
+    (with_new_weights, ["changed the network's weights"]),
+    (sorting_the_labels, ["changed the list of labels"]),
+    (float_labels_only, ["TypeError on the ReLU network on 9 other points"]),
+    (without_return, ["returned None", "`return` missing"]),
+    (lambda m, X, y: smallest_margin(m, X, y) / 0, ["ZeroDivisionError on a ReLU network on 12 points"]),
+]
+
+
+def right_answer_of_first_case():
+    _, model, X, labels = checks._margin_cases()[0]
+    return smallest_margin(model, X, labels)
+
+
+@pytest.mark.parametrize("wrong, fragments", SMALLEST_MARGIN_SLIPS)
+def test_smallest_margin_slips(wrong, fragments, capsys):
+    checks.check_smallest_margin(wrong)
+    out = rejected(capsys, *fragments)
+    assert not mentions(out, right_answer_of_first_case())
+    for _, model, X, labels in checks._margin_cases():
+        assert not mentions(out, smallest_margin(model, X, labels))
+
+
+def test_smallest_margin_remembers_nothing_between_calls(capsys):
+    remembered = []
+
+    def caching(model, X, labels):
+        if not remembered:
+            remembered.append(smallest_margin(model, X, labels))
+        return remembered[0]
+
+    checks.check_smallest_margin(caching)
+    rejected(capsys, "on a tanh network on the same 12 points")
+
+    calls = []
+
+    def drifting(model, X, labels):  # right on the first five calls only
+        calls.append(1)
+        return smallest_margin(model, X, labels) + (0.0 if len(calls) <= 5 else 1.0)
+
+    checks.check_smallest_margin(drifting)
+    rejected(capsys, "on a ReLU network on 12 points")
+
+
+def test_smallest_margin_stub_and_odd_answers(capsys):
+    def stub(model, X, labels): ...
+
+    checks.check_smallest_margin(stub)
+    assert verdict(capsys).startswith("[ ] smallest margin: not answered yet")
+    checks.check_smallest_margin(...)
+    assert verdict(capsys).startswith("[ ] smallest margin: not answered yet")
+    checks.check_smallest_margin(1.0038)
+    rejected(capsys, "should be a function")
+    checks.check_smallest_margin(lambda m, X, y: "small")
+    rejected(capsys, "should be a number")
+
+
+def test_the_hidden_cases_tell_every_slip_from_the_right_answer():
+    """On the first case every slip gives its own number, far from the right one: the first failure names the slip."""
+    _, model, X, labels = checks._margin_cases()[0]
+    scores = [model(x).data for x in X]
+    values = [smallest_margin(model, X, labels)] + [wrong for wrong, _ in checks._margin_slips(scores, labels)]
+    assert all(abs(a - b) > 1e-3 for i, a in enumerate(values) for b in values[i + 1:])
+    cases = checks._margin_cases()
+    assert any(smallest_margin(m, X, y) < 0 for _, m, X, y in cases)  # some networks misclassify points
+    assert any(all(mi > 0 for mi in margins(m, X, y)) for _, m, X, y in cases)  # and one gets every point right
+    assert any(len(X) == 1 for _, _, X, _ in cases)
+    assert {type(y[0]) for _, _, _, y in cases} == {int, float}
