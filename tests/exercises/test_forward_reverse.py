@@ -379,3 +379,62 @@ def test_the_check_cases_separate_every_slip():
     slips = [da * db, a * da + b * db, a * db - da * b, da * b - a * db, a * db, da * b, da + db]
     assert all(abs(s - right) > 0.1 for s in slips) and len({round(s, 6) for s in slips}) == len(slips)
     assert 0 not in (a, da, b, db) and 1 not in (abs(a), abs(da), abs(b), abs(db)) and abs(a) != abs(b)
+
+
+# --- answers that try the check's edges ------------------------------------------------------------------------
+
+
+def test_pytorch_autograd_inside_the_dual_is_refused():
+    torch = pytest.importorskip("torch")
+
+    def torch_tanh(cls):
+        def tanh(self):
+            t = torch.tensor(self.value, dtype=torch.float64, requires_grad=True)
+            out = torch.tanh(t)
+            out.backward()
+            return cls(out.item(), t.grad.item() * self.dot)
+        return tanh
+    rejected(variant(tanh=torch_tanh), "PyTorch's backward()", "yourself")
+
+
+def test_a_recursing_radd_and_an_unlifted_number_get_an_error_verdict():
+    result = rejected(variant(__radd__=lambda cls: lambda self, other: other + self), "RecursionError",
+                      "(a plain number) + x")
+    assert result.result == "error"
+    unlifted = variant(__add__=lambda cls: lambda self, other: cls(self.value + other.value, self.dot + other.dot))
+    assert rejected(unlifted, "x + (a plain number)", "AttributeError").result == "error"
+
+
+def test_a_function_that_changes_its_operand_is_refused():
+    def sin_in_place(cls):
+        def sin(self):
+            self.value, self.dot = math.sin(self.value), math.cos(self.value) * self.dot
+            return cls(self.value, self.dot)
+        return sin
+    rejected(variant(sin=sin_in_place), "x.sin() changed its operand")
+
+
+def test_values_that_are_only_approximately_right_are_refused():
+    def series_exp(cls):  # exp from ten terms of its Taylor series
+        def exp(self):
+            e = sum(self.value**k / math.factorial(k) for k in range(10))
+            return cls(e, e * self.dot)
+        return exp
+
+    def float32_tanh(cls):
+        def tanh(self):
+            t = float(np.tanh(np.float32(self.value)))
+            return cls(t, (1 - t * t) * self.dot)
+        return tanh
+    rejected(variant(exp=series_exp), "the .value of x.exp()")
+    rejected(variant(tanh=float32_tanh), "the .value of x.tanh()")
+
+
+def test_an_exact_derivative_by_another_method_passes():
+    import cmath
+
+    def complex_step_tanh(cls):  # the complex-step derivative is exact to rounding: a right answer
+        def tanh(self):
+            return cls(math.tanh(self.value), cmath.tanh(complex(self.value, 1e-30)).imag / 1e-30 * self.dot)
+        return tanh
+    assert grade(variant(tanh=complex_step_tanh)).result == "right"
