@@ -8,7 +8,8 @@ names the first node that is wrong and the usual reason: the output's own
 gradient not 1, a node computed before the gradient it needs, the own value
 passed where ``*`` passes the other input's, ``+`` treated like ``*``, only the
 local derivative without the incoming gradient, a sign, or the notebook's
-numbers typed in. ``check_w2_gradient`` takes the number of exercise 2.
+numbers typed in. ``check_w2_gradient`` takes the number of exercise 2, where x2 = 0.5 differs from
+w2 = 1 so that passing w2 its own value shows.
 """
 
 import math
@@ -124,21 +125,31 @@ def check_backprop_q(backprop):
                 raise Mistake(f"in {case}, node {_diagnose(name, got, nodes, right, notebook)}")
 
 
-@exercise("∂o/∂w2 with x2 = 1")
+@exercise("∂o/∂w2 with x2 = 0.5")
 def check_w2_gradient(answer):
-    """∂o/∂w2 of o = tanh(x1·w1 + x2·w2 + b) at x1 = 2, x2 = 1, w1 = −3, w2 = 1, b = 6.8813735870195432, to 4 decimals."""
-    x1, x2, w1, w2, b = 2.0, 1.0, -3.0, 1.0, 6.8813735870195432
+    """∂o/∂w2 of o = tanh(x1·w1 + x2·w2 + b) at x1 = 2, x2 = 0.5, w1 = −3, w2 = 1, b = 6.8813735870195432, to 4 decimals.
+
+    x2 differs from w2 = 1, so passing w2 its own value (or stopping at the tanh) is not the right answer.
+    """
+    x1, x2, w1, w2, b = 2.0, 0.5, -3.0, 1.0, 6.8813735870195432
     n = x1 * w1 + x2 * w2 + b
     o = math.tanh(n)
     local = 1 - o**2  # the local derivative of tanh, from its output
-    old_o = math.tanh(n - x2 * w2)  # the neuron of section 4, with x2 = 0
+    old_local = 1 - math.tanh(n - x2 * w2) ** 2  # the neuron of section 4, with x2 = 0
+    x2_is_1 = 1 - math.tanh(n - x2 * w2 + w2) ** 2  # the neuron with x2 = 1: 1 · its tanh slope
     expect_close(
         answer,
         x2 * local,
         decimals=4,
         mistakes={
-            x2 * (1 - old_o**2): "that is the tanh slope of the old neuron: redo the forward pass with x2 = 1 first (n and o change)",
-            0.0: "with x2 = 1 the product x2·w2 now depends on w2, so its gradient is no longer 0",
+            w2 * local: "you passed w2 its own value (or stopped at the tanh): the * of x2·w2 passes w2 the *other* "
+                        "input's value, x2",
+            x2 * old_local: "that is the tanh slope of the old neuron: redo the forward pass with x2 = 0.5 first (n and o change)",
+            old_local: "that is what reached x2·w2 in the old neuron: redo the forward pass with x2 = 0.5, "
+                       "and go on through the * to w2",
+            x2_is_1: "that is ∂o/∂w2 for x2 = 1: this exercise sets x2 = 0.5",
+            x1 * local: "that is ∂o/∂w1, which gets x1: w2 is multiplied by x2",
+            0.0: "with x2 = 0.5 the product x2·w2 now depends on w2, so its gradient is no longer 0",
             o: "that is o, the neuron's output, not its gradient",
             x2 * (1 - n**2): "1 − n² is not the local derivative of tanh: it is 1 − o², with o = tanh(n), the output",
             x2 * (1 - o): "1 − o is missing a square: the local derivative of tanh is 1 − o²",

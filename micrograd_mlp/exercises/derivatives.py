@@ -6,7 +6,9 @@ central difference computed here with the same ``h``. When it is wrong, it
 says which of the usual slips it is: a forward or backward difference, a run
 of ``h`` instead of ``2h``, the two values subtracted the wrong way round,
 ``/ 2 * h`` instead of ``/ (2 * h)``, or an ``h`` fixed inside the function.
-The other checks take the numbers the exercises ask for.
+The other checks take the numbers the exercises ask for. In exercise 3 all three
+inputs move, a and b together, so d recomputed at the nudged point is not the
+prediction from the gradient: ``check_predicted_d`` names it as a slip.
 """
 
 import math
@@ -114,25 +116,44 @@ def check_central_difference(central_difference):
         )
 
 
-@exercise("predicted d")
-def check_predicted_d(answer):
-    """d + ∂d/∂a·Δa + ∂d/∂c·Δc at a = 2, b = −3, c = 10, with Δa = +0.01, Δc = −0.02, to 4 decimals."""
+def _predicted_d():
+    """The prediction of exercise 3, and the numbers its usual slips give, each with what it means."""
     a, b, c = 2.0, -3.0, 10.0
     d = a * b + c
-    grad_a, grad_c = b, 1.0
-    step_a, step_c = 0.01, -0.02
-    change = grad_a * step_a + grad_c * step_c
+    grad = {"a": b, "b": a, "c": 1.0}  # ∂d/∂a = b, ∂d/∂b = a, ∂d/∂c = 1
+    step = {"a": 0.01, "b": 0.02, "c": -0.02}
+    term = {name: grad[name] * step[name] for name in grad}
+    change = sum(term.values())
+
+    def flipped(*names):  # the prediction with the sign of these terms wrong
+        return d + change - 2 * sum(term[name] for name in names)
+
+    # a and b move together, so d at the nudged point is not the linear prediction: refused by name
+    recomputed = (a + step["a"]) * (b + step["b"]) + (c + step["c"])
+    mistakes = [
+        (recomputed, "that is d recomputed at the nudged point; the exercise asks for the prediction from the gradient"),
+        (change, "that is the change Δd; the question asks for the new value of d, which is d plus that change"),
+        (d, "that is d before the nudge: add the predicted change Δd"),
+        (d + term["a"] + term["c"], "b moved too, by +0.02: add its term (∂d/∂b)·Δb as well"),
+        (flipped("a"), "∂d/∂a = b = −3 is negative: raising a lowers d"),
+        (flipped("b"), "∂d/∂b = a = 2 is positive: raising b raises d"),
+        (flipped("c"), "c went down by 0.02, so its term (∂d/∂c)·Δc is negative"),
+        (flipped("a", "b", "c"), "every term has the wrong sign: Δa = +0.01, Δb = +0.02 and Δc = −0.02"),
+        (d + a * step["a"] + b * step["b"] + term["c"],
+         "∂d/∂a and ∂d/∂b are swapped: each input's slope is the other factor, ∂d/∂a = b and ∂d/∂b = a"),
+    ]
+    return d + change, mistakes
+
+
+@exercise("predicted d")
+def check_predicted_d(answer):
+    """d + ∂d/∂a·Δa + ∂d/∂b·Δb + ∂d/∂c·Δc at a = 2, b = −3, c = 10, with Δa = +0.01, Δb = +0.02, Δc = −0.02, to 4 decimals."""
+    expected, mistakes = _predicted_d()
     expect_close(
         answer,
-        d + change,
+        expected,
         decimals=4,
-        mistakes={
-            change: "that is the change Δd; the question asks for the new value of d, which is d plus that change",
-            d: "that is d before the nudge: add the predicted change Δd",
-            d - grad_a * step_a + grad_c * step_c: "∂d/∂a = b = −3 is negative: raising a lowers d",
-            d + grad_a * step_a - grad_c * step_c: "c went down by 0.02, so its term (∂d/∂c)·Δc is negative",
-            d - change: "both terms have the wrong sign: Δa = +0.01 and Δc = −0.02",
-        },
+        mistakes=dict(mistakes),
         hint="Δd ≈ (∂d/∂a)Δa + (∂d/∂b)Δb + (∂d/∂c)Δc; add it to d = 4.",
     )
 

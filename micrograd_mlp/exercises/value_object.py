@@ -6,6 +6,12 @@ deeper graph) to test that ``+`` and ``*`` return a new Value with the right
 ``data``, ``op`` and ``children`` (the inputs themselves, in order, in a tuple).
 ``check_weighted_sum`` inspects the graph of the neuron's sum ``n`` node by
 node, and ``check_node_count`` the count of its boxes and ovals.
+
+``KeptValue`` is "the class we keep": the worked solution of exercise 1, word
+for word (a test compares it with the notebook's solution cell). Notebook 02
+imports it as ``Value`` after that exercise, so that the rest of the notebook
+runs whether or not the student finished it, and the student edition, which
+drops the worked solutions, does not print the answer in a cell of its own.
 """
 
 import math
@@ -17,11 +23,38 @@ from ..engine import Value as PackageValue
 from . import Mistake, NotAnswered, as_number, call, exercise, expect_exact, fingerprint
 from ._stubs import is_stub
 
-__all__ = ["check_value_class", "check_weighted_sum", "check_node_count"]
+__all__ = ["check_value_class", "check_weighted_sum", "check_node_count", "KeptValue"]
+
+
+# The worked solution of exercise 1, as the notebook shows it (`Value??` shows this source). It is named Value
+# so that its methods read as in the notebook; the checks below never use it (their parameter `Value` is the
+# student's class).
+class Value:
+    """A number that remembers how it was computed."""
+
+    def __init__(self, data, children=(), op="", label=""):
+        self.data = data
+        self.children = children  # the Values this one was computed from; () for an input
+        self.op = op  # the operation that computed it: "+", "*", or "" for an input
+        self.label = label  # a name for printing and drawing
+
+    def __repr__(self):
+        label = f", label={self.label!r}" if self.label else ""
+        return f"Value(data={self.data}{label})"
+
+    def __add__(self, other):
+        return Value(self.data + other.data, (self, other), "+")
+
+    def __mul__(self, other):
+        return Value(self.data * other.data, (self, other), "*")
+
+
+KeptValue = Value  # the class notebook 02 keeps: `from micrograd_mlp.exercises.value_object import KeptValue as Value`
 
 _OPERATIONS = {"+": (operator.add, "sum"), "*": (operator.mul, "product")}
-# the package's own + and *: the exercise asks the student to write them
-_PACKAGE = tuple(getattr(PackageValue, name) for name in ("__add__", "__mul__", "__radd__", "__rmul__"))
+# the package's own + and *, and those of the class we keep: the exercise asks the student to write them
+_PACKAGE = (tuple(getattr(PackageValue, name) for name in ("__add__", "__mul__", "__radd__", "__rmul__"))
+            + (KeptValue.__add__, KeptValue.__mul__))
 
 
 def _checked_result(Value, left, right, symbol, what):
@@ -93,6 +126,9 @@ def check_value_class(Value):
     if issubclass(Value, PackageValue):
         raise Mistake("that is the package's Value (or built on it): the exercise asks you to write __add__ and "
                       "__mul__ in the notebook's own class")
+    if issubclass(Value, KeptValue):
+        raise Mistake("that is the class we keep, imported from the course package (or built on it): the exercise "
+                      "asks you to write __add__ and __mul__ in the notebook's own class")
     rng = random.Random(2602)
     a, b, c = (call(Value, round(rng.uniform(-5.0, 5.0), 3), case="Value(number)") for _ in range(3))
     for leaf in (a, b, c):

@@ -92,3 +92,14 @@ def test_a_computed_f_near_20_can_be_off_by_more_than_half_a_gap():
         x = Fraction(3.0 + h)
         errors.append(abs(Fraction(f(3.0 + h)) - (3 * x * x - 4 * x + 5)) / Fraction(math.ulp(20.0)))
     assert max(errors) > Fraction(1, 2) and max(errors) < 2
+
+
+def test_exercise_3_d_recomputed_differs_from_the_prediction_in_the_fourth_decimal():
+    says("01", "we nudge $a$ up by $0.01$, $b$ up by $0.02$ and $c$ down by $0.02$ at the same time",
+         "because $a$ and $b$ move together, it differs from the prediction in the\nfourth decimal")
+    a, b, c, da, db, dc = 2.0, -3.0, 10.0, 0.01, 0.02, -0.02
+    predicted = a * b + c + b * da + a * db + 1.0 * dc
+    recomputed = (a + da) * (b + db) + (c + dc)
+    assert f"{predicted:.4f}" == "3.9900" and f"{recomputed:.4f}" == "3.9902"
+    assert f"{predicted:.3f}" == f"{recomputed:.3f}"  # the same to 3 decimals: the fourth is the first that differs
+    assert math.isclose(recomputed - predicted, da * db)

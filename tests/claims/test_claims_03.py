@@ -29,9 +29,15 @@ def test_the_neuron_output_and_tanh_slope_are_the_quoted_ones():
 
 
 def test_with_x2_on_the_w2_gradient_is_much_smaller_than_half():
-    says("03", "its gradient is much smaller than the $0.5$")
-    n = 2.0 * -3.0 + 1.0 * 1.0 + 6.8813735870195432
-    assert 1.0 * (1 - math.tanh(n) ** 2) < 0.5 / 4
+    says("03", "Redo the neuron with $x_2 = 0.5$ instead of $0$", "its gradient is much smaller than the $0.5$ that reached",
+         "moves the sum $n$\nhalf a unit further out, where $\\tanh$ is flatter", "times $x_2 = 0.5$")
+    x2, w2 = 0.5, 1.0
+    n = 2.0 * -3.0 + x2 * w2 + 6.8813735870195432
+    slope = 1 - math.tanh(n) ** 2
+    assert math.isclose(n - 0.8813735870195432, 0.5)  # half a unit further out than section 4's n
+    assert slope < 0.5  # flatter than the 0.5 of section 4
+    assert x2 * slope < 0.5 / 4  # much smaller: under a quarter
+    assert x2 != w2  # passing w2 its own value gives another number, which the check refuses
 
 
 def test_backward_is_cheaper_than_forward_on_this_engine():

@@ -1,4 +1,4 @@
-"""Notebook 03's exercises: backprop through q = (a + b)·c written by the student, and ∂o/∂w2 with x2 = 1."""
+"""Notebook 03's exercises: backprop through q = (a + b)·c written by the student, and ∂o/∂w2 with x2 = 0.5."""
 
 import math
 
@@ -162,36 +162,49 @@ def test_hidden_cases_are_not_the_notebooks_and_hide_nothing():
         assert len({abs(a), abs(b), abs(c), abs(a + b), 1.0}) == 5
 
 
-# --- exercise 2: the neuron with x2 = 1 ------------------------------------------------------------------
+# --- exercise 2: the neuron with x2 = 0.5 ----------------------------------------------------------------
 
-N = 2.0 * -3.0 + 1.0 + 6.8813735870195432
+X2 = 0.5
+N = 2.0 * -3.0 + X2 * 1.0 + 6.8813735870195432
 O = math.tanh(N)
+SLOPE = 1 - O**2  # the tanh's local derivative at the new n
 
 
-@pytest.mark.parametrize("answer", [1 - O**2, round(1 - O**2, 4), 0.0887])
+@pytest.mark.parametrize("answer", [X2 * SLOPE, round(X2 * SLOPE, 4), 0.1117])
 def test_w2_gradient_right(answer, capsys):
     check_w2_gradient(answer)
-    assert verdict(capsys) == "[✓] ∂o/∂w2 with x2 = 1: correct!"
+    assert verdict(capsys) == "[✓] ∂o/∂w2 with x2 = 0.5: correct!"
+
+
+def test_x2_differs_from_w2_so_passing_w2_its_own_value_is_wrong():
+    # with x2 = 1 = w2 the rule "multiply by your own value" gave the right number; with x2 = 0.5 it is twice it
+    assert abs(1.0 * SLOPE - X2 * SLOPE) > 0.1
 
 
 @pytest.mark.parametrize(
     "answer, words",
     [
-        (0.5, "redo the forward pass with x2 = 1"),
+        (1.0 * SLOPE, "you passed w2 its own value"),  # w2 · (1 − o²): the own value, w2 = 1, instead of x2
+        (SLOPE, "the * of x2·w2 passes w2 the *other* input's value, x2"),  # the tanh slope alone, the same number
+        (0.25, "tanh slope of the old neuron: redo the forward pass with x2 = 0.5"),
+        (0.5, "what reached x2·w2 in the old neuron"),
+        (1 - math.tanh(N + 0.5) ** 2, "that is ∂o/∂w2 for x2 = 1"),  # the answer of the exercise as it was
+        (0.0887, "for x2 = 1"),
+        (2.0 * SLOPE, "that is ∂o/∂w1"),
         (0.0, "no longer 0"),
         (O, "that is o"),
-        (1 - N**2, "1 − n² is not the local derivative"),
-        (1 - O, "missing a square"),
-        (O * (1 - O), "the sigmoid"),
-        (-(1 - O**2), "wrong sign"),
-        (0.09, "not right to 4 decimals"),
+        (X2 * (1 - N**2), "1 − n² is not the local derivative"),
+        (X2 * (1 - O), "missing a square"),
+        (X2 * O * (1 - O), "the sigmoid"),
+        (-X2 * SLOPE, "wrong sign"),
+        (0.11, "not right to 4 decimals"),
     ],
 )
 def test_w2_gradient_mistakes(answer, words, capsys):
     check_w2_gradient(answer)
     out = verdict(capsys)
     assert out.startswith("[✗]") and words in out, out
-    assert "0.088" not in out and "0.089" not in out
+    assert "0.111" not in out and "0.112" not in out and "0.223" not in out
 
 
 # --- the package's backward is not the exercise, odd gradients, code that never ends ----------------------

@@ -11,6 +11,7 @@ from micrograd_mlp.engine import Value
 from micrograd_mlp.exercises.derivatives import (
     check_central_difference,
     check_predicted_d,
+    _predicted_d,
     check_product_gradient,
     check_zero_slope,
 )
@@ -163,26 +164,44 @@ def test_central_difference_case_is_named_but_not_its_slope(capsys):
 
 
 def test_predicted_d_right(capsys):
-    check_predicted_d(3.95)
+    check_predicted_d(3.99)
     assert verdict(capsys) == "[✓] predicted d: correct!"
+
+
+def test_d_recomputed_at_the_nudged_point_is_not_the_prediction():
+    # a and b move together: d = a·b + c is off the linear prediction by Δa·Δb, 0.0002, four times the tolerance
+    recomputed = (2.0 + 0.01) * (-3.0 + 0.02) + (10.0 - 0.02)
+    assert round(recomputed, 4) == 3.9902
+    assert math.isclose(recomputed - 3.99, 0.01 * 0.02)
+    expected, mistakes = _predicted_d()
+    assert math.isclose(expected, 3.99)
+    numbers = [expected] + [wrong for wrong, _ in mistakes]
+    assert all(abs(x - y) > 1e-4 for i, x in enumerate(numbers) for y in numbers[i + 1:])  # no slip hides another
 
 
 @pytest.mark.parametrize(
     "answer, words",
     [
-        (-0.05, "that is the change Δd"),
+        (3.9902, "that is d recomputed at the nudged point; the exercise asks for the prediction from the gradient"),
+        ((2.0 + 0.01) * (-3.0 + 0.02) + (10.0 - 0.02), "d recomputed at the nudged point"),
+        (-0.01, "that is the change Δd"),
         (4.0, "d before the nudge"),
-        (4.01, "∂d/∂a = b = −3 is negative"),
-        (3.99, "its term (∂d/∂c)·Δc is negative"),
-        (4.05, "both terms have the wrong sign"),
+        (3.95, "b moved too"),  # the answer when b stayed put, as it once did
+        (4.05, "∂d/∂a = b = −3 is negative"),
+        (3.91, "∂d/∂b = a = 2 is positive"),
+        (4.03, "its term (∂d/∂c)·Δc is negative"),
+        (4.01, "every term has the wrong sign"),
+        (3.94, "∂d/∂a and ∂d/∂b are swapped"),
+        (-3.99, "wrong sign"),
         (3.9, "not right to 4 decimals"),
+        (3.9901, "not right to 4 decimals"),
     ],
 )
 def test_predicted_d_mistakes(answer, words, capsys):
     check_predicted_d(answer)
     out = verdict(capsys)
     assert_rejected(out, words)
-    assert "3.95" not in out
+    assert "3.99" not in out.replace(f"{answer}", "") and "3,99" not in out and "0.0002" not in out
 
 
 # --- exercise 4: the gradient of a product of three ---------------------------------------------------

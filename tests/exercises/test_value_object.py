@@ -1,9 +1,14 @@
-"""Notebook 02's exercises: the Value class built by the student, the neuron's graph, the node count."""
+"""Notebook 02's exercises: the Value class built by the student, the neuron's graph, the node count; the class we keep."""
 
+import inspect
+import re
+from pathlib import Path
+
+import nbformat
 import pytest
 
 from micrograd_mlp import Value as PackageValue
-from micrograd_mlp.exercises.value_object import check_node_count, check_value_class, check_weighted_sum
+from micrograd_mlp.exercises.value_object import KeptValue, check_node_count, check_value_class, check_weighted_sum
 from verdicts import assert_rejected, verdict
 
 
@@ -320,3 +325,79 @@ def test_data_that_is_not_a_plain_number_is_refused(capsys):
     assert_rejected(out, "plain number", "Decimal")
     check_value_class(make_class(right_add, right_mul))
     assert verdict(capsys).startswith("[✓]")
+
+
+# --- the class we keep: notebook 02 imports the worked solution from the package, not from a cell of its own ----
+
+NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "02_value_object.ipynb"
+KEEP = "from micrograd_mlp.exercises.value_object import KeptValue as Value"
+
+
+def exercise_1_solution():
+    """The code of the worked solution of notebook 02's exercise 1 (the first solution cell)."""
+    cells = nbformat.read(NOTEBOOK, as_version=4).cells
+    solution = next(cell for cell in cells if "solution" in cell.metadata.get("tags", []))
+    (code,) = re.findall(r"```python\n(.*?)```", solution.source, re.S)
+    return code
+
+
+def solution_class():
+    namespace = {}
+    exec(exercise_1_solution(), namespace)
+    return namespace["Value"]
+
+
+def test_the_class_we_keep_is_the_worked_solution_word_for_word():
+    assert inspect.getsource(KeptValue).strip() == exercise_1_solution().strip()
+
+
+def fields(v, depth=6):
+    """What the notebook can see of a Value: data, op, label, repr, and its children's fields, in order."""
+    children = tuple(fields(child, depth - 1) for child in v.children) if depth else ()
+    return (v.data, v.op, v.label, repr(v), type(v.children).__name__, children)
+
+
+def test_the_class_we_keep_behaves_as_the_worked_solution():
+    def build(V):
+        a, b, c, g = V(2.0, label="a"), V(-3.0, label="b"), V(10.0, label="c"), V(-2.0, label="g")
+        x = V(3.0, label="x")
+        e = a * b
+        e.label = "e"
+        return [a, e, e + c, (e + c) * g, x * x + x, (a * b + c) * (a + c), V(1.5)]
+
+    for ours, solutions in zip(build(KeptValue), build(solution_class())):
+        assert fields(ours) == fields(solutions)
+    x = KeptValue(3.0)
+    square = x * x
+    assert square.children[0] is x and square.children[1] is x and type(square) is KeptValue
+    assert KeptValue(2.0, label="a").children == () and KeptValue(2.0).op == ""
+
+
+def test_notebook_02_keeps_the_class_by_import_and_no_cell_outside_the_solutions_holds_the_answer():
+    cells = nbformat.read(NOTEBOOK, as_version=4).cells
+    code = [cell.source for cell in cells if cell.cell_type == "code"]
+    assert sum(KEEP in source for source in code) == 1
+    answer_lines = ('return Value(self.data + other.data, (self, other), "+")',
+                    'return Value(self.data * other.data, (self, other), "*")')
+    shown = [cell.source for cell in cells if "solution" not in cell.metadata.get("tags", [])]
+    assert not any(line in source for source in shown for line in answer_lines)
+    # the import comes after exercise 1's check cell and before the first use of the recording class
+    check = next(i for i, source in enumerate(code) if "checks.check_value_class(Value)" in source)
+    keep = next(i for i, source in enumerate(code) if KEEP in source)
+    first_use = next(i for i, source in enumerate(code) if 'label="a"' in source)
+    assert check < keep < first_use
+
+
+def test_the_class_we_keep_does_not_pass_for_the_students(capsys):
+    class Subclass(KeptValue):
+        pass
+
+    for imported in (KeptValue, Subclass):
+        check_value_class(imported)
+        assert_rejected(verdict(capsys), "the class we keep, imported from the course package", "__add__ and __mul__")
+
+    def borrowed_add(self, other):
+        return KeptValue.__add__(self, other)
+
+    check_value_class(make_class(borrowed_add, right_mul))
+    assert_rejected(verdict(capsys), "Value.__add__", "yourself")
