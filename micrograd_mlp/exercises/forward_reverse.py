@@ -25,7 +25,7 @@ from . import Mistake, NotAnswered, call, exercise
 from ._stubs import is_stub
 from .circles_xor_spirals import library_functions, watching_library
 
-__all__ = ["check_dual", "Dual", "neuron_loss", "trajectory"]
+__all__ = ["check_dual", "Dual", "counted", "neuron_loss", "trajectory"]
 
 
 # --- the course's own dual number ------------------------------------------------------------------------------
@@ -34,7 +34,7 @@ __all__ = ["check_dual", "Dual", "neuron_loss", "trajectory"]
 class Dual:
     """value + dot·ε with ε² = 0: a number that carries its derivative along (forward-mode differentiation).
 
-    ``Dual.operations`` counts the operations performed on dual numbers since it was last set to 0.
+    ``Dual.operations`` counts the operations performed on dual numbers (``counted`` reads it for one call).
     """
 
     __slots__ = ("value", "dot")
@@ -89,6 +89,13 @@ class Dual:
     def sin(self):
         Dual.operations += 1
         return Dual(math.sin(self.value), math.cos(self.value) * self.dot)
+
+
+def counted(function, *args):
+    """``function(*args)``, and how many operations on the course's ``Dual`` it performed: ``(result, count)``."""
+    before = Dual.operations
+    result = function(*args)
+    return result, Dual.operations - before
 
 
 # --- the two workloads of the notebook's cost section ------------------------------------------------------------
