@@ -8,12 +8,19 @@ and extreme ones (±40, ±800), and compares with the package's
 says which: a formula that takes the log of 0 or overflows (the textbook one,
 or softplus written as ln(1 + eᶻ)), the max(z, 0) or the −y·z left out or with
 the wrong sign, the labels swapped, e^(+|z|) or e^(−z) where e^(−|z|) belongs; failing
-those, whether the loss is right for one label or one sign of z only, or rounded. The
-other checks take the numbers the exercises ask for.
+those, whether the loss is right for one label or one sign of z only, or rounded. A library
+function that computes softplus or the loss under its own name (PyTorch's softplus or
+binary_cross_entropy_with_logits, scipy's log_expit, ...) is refused, whether it is watched
+while it runs or, written in C, found in the code; a general log-sum-exp (np.logaddexp) is
+the student's own stable formula. Every case runs again at the end: a loss that changes
+between calls is named. The other checks take the numbers the exercises ask for.
 """
 
+import contextlib
 import math
 import random
+import sys
+import types
 
 from ..engine import Value
 from ..losses import binary_cross_entropy
@@ -21,7 +28,127 @@ from ..nn import MLP
 from . import Mistake, NotAnswered, as_number, call, exercise, expect_close, expect_exact
 from ._stubs import returned
 
-__all__ = ["check_stable_bce", "check_bce_gradient", "check_probability_at_origin", "check_parameter_count"]
+__all__ = ["check_stable_bce", "check_bce_gradient", "check_probability_at_origin", "check_parameter_count",
+           "library_functions", "library_named", "watching_library"]
+
+
+# --- libraries that do an exercise's whole job (shared with the other checks of notebooks 09-15) ----------
+
+
+def library_functions(spec):
+    """{function: what to call it} for the entries of ``spec`` whose module is imported already.
+
+    ``spec`` lists (module, dotted attribute, description): ("numpy", "logaddexp", "numpy's logaddexp"). A module
+    the student has not imported cannot be called by their code, so it is not imported here.
+    """
+    found = {}
+    for module_name, path, description in spec:
+        thing = sys.modules.get(module_name)
+        for name in path.split("."):
+            thing = getattr(thing, name, None) if thing is not None else None
+        if thing is not None:
+            found[thing] = description
+    return found
+
+
+@contextlib.contextmanager
+def watching_library(functions, used):
+    """Note in ``used`` what each of ``functions`` (Python functions) that the code inside calls is called.
+
+    It chains to the profile hook already set (the core's, which watches the package's functions).
+    """
+    codes = {getattr(f, "__code__", None): description for f, description in functions.items()}
+    codes.pop(None, None)
+    if not codes:
+        yield
+        return
+    previous = sys.getprofile()
+
+    def profile(frame, event, arg):
+        if event == "call" and frame.f_code in codes and not used:
+            used.append(codes[frame.f_code])
+        if previous is not None:
+            previous(frame, event, arg)
+
+    sys.setprofile(profile)
+    try:
+        yield
+    finally:
+        sys.setprofile(previous)
+
+
+def _codes(code):
+    yield code
+    for constant in code.co_consts:
+        if isinstance(constant, types.CodeType):
+            yield from _codes(constant)
+
+
+def library_named(function, functions, depth=3):
+    """What the first of ``functions`` that the code of ``function`` names is called, or None.
+
+    Functions written in C (numpy's ufuncs, torch's builtins) cannot be watched while they run, so the code is read:
+    the globals and modules it names (also imported inside it), their attributes that it names, and so on through
+    the helper functions it names from the same notebook, ``depth`` deep. Only the very objects count, never a name.
+    """
+    wanted = {id(f): description for f, description in functions.items()}
+    if not wanted:
+        return None
+    seen = set()
+    home = getattr(getattr(function, "func", function), "__globals__", None)  # the notebook's (or module's) names
+
+    def visit(fn, depth):
+        fn = getattr(fn, "func", fn)  # a functools.partial
+        code = getattr(fn, "__code__", None)
+        if code is None or id(fn) in seen or depth < 0:
+            return None
+        seen.add(id(fn))
+        names = {name for c in _codes(code) for name in c.co_names}
+        namespace = getattr(fn, "__globals__", None) or {}
+        objects = [namespace[name] for name in names if name in namespace]
+        objects += [sys.modules[name] for name in names if name in sys.modules]
+        for cell in getattr(fn, "__closure__", None) or ():
+            try:
+                objects.append(cell.cell_contents)
+            except ValueError:  # a cell not filled yet
+                pass
+        objects += [thing.func for thing in objects if callable(getattr(thing, "func", None))]  # partial(F.softplus)
+        frontier = objects
+        for _ in range(3):  # torch.nn.functional.softplus: three attributes deep
+            frontier = [getattr(thing, name, None) for thing in frontier if isinstance(thing, (types.ModuleType, type))
+                        for name in names]
+            frontier = [thing for thing in frontier if thing is not None]
+            objects += frontier
+        for thing in objects:
+            if id(thing) in wanted:
+                return wanted[id(thing)]
+        for thing in objects:  # the student's own helpers, not the libraries' insides
+            thing = getattr(thing, "__func__", thing)
+            if isinstance(thing, types.FunctionType) and thing.__globals__ is home:
+                found = visit(thing, depth - 1)
+                if found:
+                    return found
+        return None
+
+    try:
+        return visit(function, depth)
+    except Exception:  # an odd object in the student's namespace: reading the code is a courtesy, not a verdict
+        return None
+
+
+# Functions that compute the loss, or softplus, for the student (the package's own are refused by ``call``).
+# A general log-sum-exp such as np.logaddexp(0, z) counts as the student's own way to write ln(1 + e^z) stably.
+_WHOLE_JOB = [
+    ("torch", "nn.functional.softplus", "PyTorch's softplus"),
+    ("torch", "nn.functional.logsigmoid", "PyTorch's logsigmoid"),
+    ("torch", "nn.functional.binary_cross_entropy_with_logits", "PyTorch's binary_cross_entropy_with_logits"),
+    ("torch", "nn.functional.binary_cross_entropy", "PyTorch's binary_cross_entropy"),
+    ("torch", "nn.Softplus", "PyTorch's nn.Softplus"),
+    ("torch", "nn.LogSigmoid", "PyTorch's nn.LogSigmoid"),
+    ("torch", "nn.BCEWithLogitsLoss", "PyTorch's nn.BCEWithLogitsLoss"),
+    ("scipy.special", "log_expit", "scipy's log_expit"),
+    ("sklearn.metrics", "log_loss", "scikit-learn's log_loss"),
+]
 
 
 def _sigmoid(z):
@@ -92,8 +219,22 @@ def _loss(stable_bce, z, y, case):
                           "fit in a float. Compute softplus(z) as max(z, 0) + log1p(exp(−|z|)), which only ever takes "
                           "e to a power of 0 or less") from None
 
-    result = call(guarded, z, y, case=case, forbid=(binary_cross_entropy, Value.softplus))
+    def watched(z, y):
+        used = []
+        with watching_library(library_functions(_WHOLE_JOB), used):
+            result = guarded(z, y)
+        if used:
+            raise Mistake(_LIBRARY.format(used[0]))
+        return result
+
+    result = call(watched, z, y, case=case, forbid=(binary_cross_entropy, Value.softplus))
     return as_number(returned(stable_bce, result, "the loss, a number", case), f"your loss on {case}")
+
+
+_LIBRARY = ("your code uses {}, which computes softplus (or the whole loss) for you: the exercise asks you to write "
+            "it yourself, with math.exp, math.log1p and max")
+_CHANGED = ("on {case} your function gives a different loss than on the same z and y before: does it keep something "
+            "between calls (a counter, a list, a cache)? The loss should depend on z and y only")
 
 
 @exercise("stable cross-entropy")
@@ -101,12 +242,20 @@ def check_stable_bce(stable_bce):
     """``stable_bce(z, y)`` for a float logit and a label 0/1, against ``binary_cross_entropy``, also at ±800."""
     if not callable(stable_bce):
         raise Mistake(f"stable_bce should be a function, but it is {type(stable_bce).__name__}")
+    used = library_named(stable_bce, library_functions(_WHOLE_JOB))  # C functions, which no hook sees being called
+    if used:
+        raise Mistake(_LIBRARY.format(used))
+    given = {}  # (z, y) -> the loss it gave, for a function that keeps something between calls
     for z, y in _logits():
         case = f"z = {z:g}, y = {y:g}"
         value = _loss(stable_bce, z, y, case)
         expected = _bce(z, y)
         if math.isclose(value, expected, rel_tol=1e-9, abs_tol=1e-12):
+            given[z, y] = value
             continue
+        for (z0, y0), before in list(given.items())[:3]:  # the first cases again: the same loss as before?
+            if _loss(stable_bce, z0, y0, f"z = {z0:g}, y = {y0:g}") != before:
+                raise Mistake(_CHANGED.format(case=f"z = {z0:g}, y = {y0:g}"))
         if not math.isfinite(value):
             raise Mistake(f"on {case} your loss is {value}: somewhere a float overflowed or took the log of 0; "
                           "compute softplus(z) as max(z, 0) + log1p(exp(−|z|))")
@@ -131,6 +280,12 @@ def check_stable_bce(stable_bce):
             raise Mistake(f"on {case} your loss is close but not equal: return the loss as computed, without rounding "
                           "it (the check compares about 9 significant digits)")
         raise Mistake(f"on {case}: that is not −[y·ln σ(z) + (1 − y)·ln(1 − σ(z))]")
+    for (z, y), before in given.items():  # every case again: nothing may carry over from one call to the next
+        if _loss(stable_bce, z, y, f"z = {z:g}, y = {y:g}") != before:
+            raise Mistake(_CHANGED.format(case=f"z = {z:g}, y = {y:g}"))
+    used = library_named(stable_bce, library_functions(_WHOLE_JOB))  # again: modules imported inside the function
+    if used:
+        raise Mistake(_LIBRARY.format(used))
 
 
 def _loss_or_none(stable_bce, z, y):
@@ -190,6 +345,7 @@ def check_bce_gradient(answer):
         decimals=4,
         mistakes={
             p: "that is the probability σ(z) itself; the gradient subtracts the label from it",
+            z: "that is z itself (its .data); after backward() the gradient is in z.grad",
             p * (1.0 - p): "that is the slope of the sigmoid, σ(z)(1 − σ(z)), not the slope of the loss",
             _bce(z, y): "that is the loss ℓ at this point, not its derivative",
         },

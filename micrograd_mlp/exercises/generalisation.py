@@ -5,8 +5,12 @@ data are sorted by class (as real files often are), so a split that forgets
 to shuffle gives a test set of one class, and every point carries its own
 index, so a point used twice (leakage) or a label separated from its point
 is found and named. The caller's X and y must come back unchanged, ten seeds
-must give ten different splits, and scikit-learn's ``train_test_split``, the
-function the exercise rebuilds, is refused.
+must give forty different splits (seeds below 2**32, which numpy's legacy
+RandomState takes too; 1000 and 65536 among them, so a seed cut to its last digits
+shows), every quarter of the data must turn up in some test part (a shuffle of part of
+the list does not), and scikit-learn's ``train_test_split``, the function the exercise
+rebuilds, is refused, as are its other splitters (ShuffleSplit, ...) and sklearn.utils'
+shuffle and resample.
 """
 
 import inspect
@@ -33,9 +37,28 @@ def _hidden_data(n, classes, seed):
 
 
 def _scikit_learn_split():
-    """scikit-learn's train_test_split, if the student's code has imported it (then calling it is refused)."""
+    """scikit-learn's splitters and shufflers, if the student's code has imported them (then calling one is refused).
+
+    train_test_split, and every function and method of sklearn.model_selection._split (ShuffleSplit, KFold, ...),
+    and sklearn.utils' shuffle and resample: {function: its name}.
+    """
+    found = {}
     module = sys.modules.get("sklearn.model_selection")
-    return (inspect.unwrap(module.train_test_split),) if module is not None else ()
+    if module is not None:
+        found[inspect.unwrap(module.train_test_split)] = "train_test_split"
+    splitters = sys.modules.get("sklearn.model_selection._split")
+    for name, thing in vars(splitters).items() if splitters is not None else ():
+        if inspect.isclass(thing) and thing.__module__ == splitters.__name__:
+            for attribute in vars(thing).values():
+                if inspect.isfunction(attribute):
+                    found.setdefault(attribute, name)
+        elif inspect.isfunction(thing) and thing.__module__ == splitters.__name__:
+            found.setdefault(inspect.unwrap(thing), name)
+    utils = sys.modules.get("sklearn.utils")
+    for name in ("shuffle", "resample"):
+        if utils is not None and hasattr(utils, name):
+            found.setdefault(inspect.unwrap(getattr(utils, name)), name)
+    return found
 
 
 def _point(x, where):
@@ -55,13 +78,15 @@ def _split_once(split, n, n_test, classes, seed):
     """Run the student's split on fresh hidden data; return the parts as indices into that data."""
     X, y = _hidden_data(n, classes, seed)
     case = f"{n} points with n_test={n_test}, seed={seed}"
+    scikit_learn = _scikit_learn_split()
     try:
-        result = call(split, X, y, n_test, seed, case=case, forbid=_scikit_learn_split(),
+        result = call(split, X, y, n_test, seed, case=case, forbid=tuple(scikit_learn),
                       unchanged={0: "the caller's X", 1: "the caller's y"})
     except Mistake as mistake:
-        if "calls the package's train_test_split" in str(mistake):
-            raise Mistake("your code calls scikit-learn's train_test_split: the exercise asks you to write it yourself "
-                          "(shuffle a list of indices, then cut)") from None
+        for function in scikit_learn:
+            if f"calls the package's {function.__qualname__}:" in str(mistake):
+                raise Mistake(f"your code calls scikit-learn's {scikit_learn[function]}: the exercise asks you to "
+                              "write the split yourself (shuffle a list of indices, then cut)") from None
         raise
     result = returned(split, result, "X_train, X_test, y_train, y_test", case)
     if isinstance(result, (str, bytes, dict, set, frozenset)) or not hasattr(result, "__len__") or len(result) != 4:
@@ -89,6 +114,8 @@ def _split_once(split, n, n_test, classes, seed):
             i = index_of.get(_point(x, f"X_{'train' if name == 'training' else 'test'}"))
             if i is None:
                 raise Mistake(f"on {case}: your {name} part holds a point that is not one of the input points: return the points themselves, unchanged")
+            if label is None:  # as_number would take None for an untouched stub
+                raise Mistake(f"on {case}: a label in y_train or y_test is None: return each point's label, a number")
             if as_number(label, f"on {case}, a label in y_train or y_test") != y[i]:
                 raise Mistake(
                     f"on {case}: labels got separated from their points (a point of class {y[i]} came back with "
@@ -130,8 +157,21 @@ def check_split(split):
                 "so that a split can be reproduced"
             )
     n, n_test, classes, _ = _CASES[0]
-    seeds = [0, 1, 2, 3, 4, 5, 17, 100, 12345, 2**40]
-    test_parts = {tuple(sorted(_split_once(split, n, n_test, classes, seed)[1])) for seed in seeds}
-    if len(test_parts) < len(seeds):
+    # 1000 and 65536 catch a seed cut to its last digits (seed % 1000, seed % 2**16); all below 2**32, which is
+    # as far as numpy's legacy np.random.RandomState(seed) goes, a fair way to shuffle too
+    seeds = [0, 1, 2, 3, 4, 5, 17, 100, 1000, 12345, 65536, 4_000_000_007] + list(range(200, 228))
+    test_parts = [tuple(sorted(_split_once(split, n, n_test, classes, seed)[1])) for seed in seeds]
+    if len(set(test_parts)) < len(seeds):
         raise Mistake(f"of {len(seeds)} different seeds, some gave the same test points: every seed should give its "
                       "own split; shuffle with random.Random(seed), using the whole seed")
+    # Forty seeds: a seed squeezed into fewer than a few thousand values (seed % 97) gives two of them one split.
+    # Every quarter of the data must turn up in some test part: a shuffle of the whole list misses a quarter of
+    # 15 points in all forty draws with a chance below 1 in 10^80; a shuffle of part of the list always does.
+    drawn = {i for part in test_parts for i in part}
+    for start in range(0, n, n // 4):
+        if not drawn & set(range(start, start + n // 4)):
+            raise Mistake(
+                f"on {n} points with n_test={n_test}: over {len(seeds)} seeds your test parts never hold any of the "
+                f"points number {start + 1} to {start + n // 4} of the data: shuffle the whole list of indices, "
+                "not part of it, before you cut"
+            )

@@ -13,7 +13,9 @@ on shapes the notebook has not used and checks the shape (one row per neuron),
 that every weight comes from the ``rng`` it is given, that the weights are
 centred and inside the bound, and that their variance is 2 / (fan_in + fan_out)
 on three draws of 30,000 to 60,000 weights with different ratios fan_in / fan_out
-(3% tolerance: a draw's own spread is at most 0.5%). Building the package's
+(3% tolerance: a draw's own spread is at most 0.5%), and that they are spread evenly
+over [−a, a] (each tenth of [0, a] holds a tenth of the |w|: two values ±σ, with
+the right variance, are refused). Building the package's
 Xavier layers (``init="xavier"``) is refused.
 
 Both checks run on sizes down to one input and one neuron, call the function
@@ -22,6 +24,7 @@ weights, gradients and layers) as it was; it may not call the package's own
 ``diagnostics.layer_gradient_sizes``.
 """
 
+import inspect
 import math
 import random
 
@@ -99,6 +102,9 @@ def _as_sizes(result, model, case):
     if isinstance(result, (str, bytes, dict, set, frozenset)) or not hasattr(result, "__len__"):
         raise Mistake(f"on {case}: return a list with one number per layer, got {type(result).__name__}")
     sizes = list(result)
+    for size in sizes:
+        if size is None or isinstance(size, (str, bytes)):  # as_number would take None for an untouched stub
+            raise Mistake(f"on {case}: each entry of your list should be a number, but one is {size!r}")
     neurons = sum(len(layer.neurons) for layer in model.layers)
     if sizes and all(hasattr(size, "__len__") for size in sizes) or len(sizes) == neurons != len(model.layers):
         raise Mistake(f"on {case}: return one number per layer (the mean over all its neurons' weights), not one per neuron")
@@ -128,6 +134,11 @@ def check_layer_gradient_sizes(layer_gradient_sizes):
             if all(_close(size, wrong) for size, wrong in zip(sizes, slip)):
                 raise Mistake(f"on {case}: {meaning}")
         layer = next(i for i, (size, expected) in enumerate(zip(sizes, right)) if not _close(size, expected))
+        if all(abs(size - expected) <= 1e-4 * abs(expected) + 1e-12 for size, expected in zip(sizes, right)):
+            raise Mistake(
+                f"on {case}: your numbers are close but not exact (the check compares 9 significant digits): "
+                "return them as computed, without rounding them or turning them into float32"
+            )
         raise Mistake(
             f"on {case}: the number for model.layers[{layer}] is not right (to 9 significant digits): "
             "it should be the mean, over every weight w of the layer's neurons, of |w.grad|"
@@ -152,6 +163,8 @@ def _variance(values):
 def _as_rows(result, fan_in, fan_out, case):
     if isinstance(result, (str, bytes, dict, set, frozenset)) or not hasattr(result, "__len__"):
         raise Mistake(f"on {case}: return a list of rows (one per neuron), got {type(result).__name__}")
+    if any(inspect.isgenerator(row) or isinstance(row, (map, filter, zip)) for row in result):
+        raise Mistake(f"on {case}: each row is a generator: make it a list, [rng.uniform(-a, a) for ...]")
     rows = [list(row) if hasattr(row, "__len__") else row for row in result]
     if not all(isinstance(row, list) for row in rows):
         raise Mistake(f"on {case}: return a list of rows, one list of weights per neuron, not a flat list of numbers")
@@ -163,6 +176,8 @@ def _as_rows(result, fan_in, fan_out, case):
         )
     if shape != (fan_out, {fan_in}):
         raise Mistake(f"on {case}: expected fan_out = {fan_out} rows of fan_in = {fan_in} weights each")
+    if any(w is None for row in rows for w in row):  # as_number would take None for an untouched stub
+        raise Mistake(f"on {case}: a weight is None: every entry should be a number drawn from the rng")
     return [as_number(w, what=f"on {case}, each weight") for row in rows for w in row]
 
 
@@ -197,20 +212,36 @@ def _check_spread(weights, fan_in, fan_out, case):
     raise Mistake(f"on {case}: the weights' variance is {variance:.3g}, which is not 2 / (fan_in + fan_out) for this shape")
 
 
+_OWN_RNG = ("on {case}: draw every weight from the rng you are given (rng.uniform(...)), so that the same seed gives "
+            "the same weights and another seed other ones")
+
+
+def _check_even(weights, fan_in, fan_out, case):
+    """A uniform draw on [−a, a] puts a tenth of its |w| in each tenth of [0, a]: within 0.03, where a draw of 30,000
+    or more strays by about 0.002; two values ±σ, or shells away from 0, with the right variance, are far off."""
+    bound = math.sqrt(6.0 / (fan_in + fan_out))
+    counts = [0] * 10
+    for w in weights:
+        counts[min(int(abs(w) / bound * 10), 9)] += 1
+    if any(abs(count / len(weights) - 0.1) > 0.03 for count in counts):
+        raise Mistake(
+            f"on {case}: the variance is right, but the weights are not spread evenly over [−a, a]: some sizes |w| "
+            "come far more often than others. Draw each weight with rng.uniform(−a, a)"
+        )
+
+
 @exercise("Xavier's uniform initialisation")
 def check_xavier_uniform(xavier_uniform):
     """``xavier_uniform(fan_in, fan_out, rng)``: fan_out rows of fan_in weights from U(−a, a), variance 2/(fan_in+fan_out)."""
-    draws = []
+    draws, others = [], []
     for fan_in, fan_out in _SHAPES:
         case, first = _weights(xavier_uniform, fan_in, fan_out, seed=fan_in)
         _, again = _weights(xavier_uniform, fan_in, fan_out, seed=fan_in)
         _, other = _weights(xavier_uniform, fan_in, fan_out, seed=fan_in + 1)
-        if first != again or first == other:
-            raise Mistake(
-                f"on {case}: draw every weight from the rng you are given (rng.uniform(...)), so that the same seed gives "
-                "the same weights and another seed other ones"
-            )
+        if first != again:
+            raise Mistake(_OWN_RNG.format(case=case))
         draws.append((case, first, fan_in, fan_out))
+        others.append((case, first, other))
     for fan_in, fan_out in _LARGE:
         case, weights = _weights(xavier_uniform, fan_in, fan_out, seed=2010)
         spread = math.sqrt(_variance(weights) / len(weights))
@@ -224,3 +255,9 @@ def check_xavier_uniform(xavier_uniform):
                 f"on {case}: the variance is right but some weights lie outside [−a, a]: "
                 "this exercise asks for a uniform draw, U(−a, a), not a normal one"
             )
+    for case, weights, fan_in, fan_out in draws[len(_SHAPES):]:
+        _check_even(weights, fan_in, fan_out, case)
+    # only now, once the draw is known to be uniform: with a few values to choose from, two seeds can agree
+    for case, first, other in others:
+        if first == other:
+            raise Mistake(_OWN_RNG.format(case=case))

@@ -5,9 +5,11 @@ nothing, ln K. ``check_softmax_cross_entropy`` runs the student's softmax cross-
 batches the notebook has not shown (random logits from a fixed seed, up to
 twelve classes; ±0 and equal logits; logits of ±1000, one example alone and
 then a batch) and compares its value and its gradients with the package's
-``losses.cross_entropy``, which it refuses to see called; the logits and labels
-must come back unchanged. When the value is wrong it recognises the typical
-mistakes by computing them too: the wrong sign, a sum where the mean belongs,
+``losses.cross_entropy``, which it refuses to see called, as it does PyTorch's, scipy's
+and scikit-learn's softmax, log-softmax, log-sum-exp and cross-entropy; the logits and labels
+must come back unchanged, and a loss whose graph does not reach them (kept from an earlier
+call) is named. When the value is wrong it recognises the typical
+mistakes by computing them too: the wrong sign, a sum where the mean belongs, a mean over the classes,
 the first example's loss alone, the largest logit subtracted and not added back, another class's logit.
 """
 
@@ -18,10 +20,31 @@ from ..engine import Value
 from ..losses import cross_entropy
 from . import Mistake, call, exercise, expect_close
 from ._stubs import returned
+from .circles_xor_spirals import library_functions, library_named, watching_library
 
 __all__ = ["check_uninformed_loss", "check_softmax_cross_entropy"]
 
 TEN = 10  # the number of classes in the question (the ten digits)
+
+# Functions that compute the softmax cross-entropy, or its log-sum-exp, for the student (the package's own
+# cross_entropy is refused by ``call``).
+_WHOLE_JOB = [
+    ("numpy", "logaddexp", "numpy's logaddexp"),
+    ("torch", "logsumexp", "torch.logsumexp"),
+    ("torch", "log_softmax", "torch.log_softmax"),
+    ("torch", "softmax", "torch.softmax"),
+    ("torch", "nn.functional.cross_entropy", "PyTorch's cross_entropy"),
+    ("torch", "nn.functional.log_softmax", "PyTorch's log_softmax"),
+    ("torch", "nn.functional.softmax", "PyTorch's softmax"),
+    ("torch", "nn.functional.nll_loss", "PyTorch's nll_loss"),
+    ("torch", "nn.CrossEntropyLoss", "PyTorch's nn.CrossEntropyLoss"),
+    ("scipy.special", "logsumexp", "scipy's logsumexp"),
+    ("scipy.special", "log_softmax", "scipy's log_softmax"),
+    ("scipy.special", "softmax", "scipy's softmax"),
+    ("sklearn.metrics", "log_loss", "scikit-learn's log_loss"),
+]
+_LIBRARY = ("your code uses {}, which computes the softmax (or the whole loss) for you: the exercise asks you to "
+            "write it yourself, with Value operations (exp, log, +, −)")
 
 
 def _random_cases():
@@ -97,6 +120,9 @@ def _typical_mistakes(logits, labels):
             "after subtracting the largest logit m inside the exp, add it back: ln Σ e^z = m + ln Σ e^(z − m)",
         ),
     ]
+    if n != k:
+        mistakes.append((sum(right) / k, "you divided by the number of classes: the mean is over the examples, so "
+                                         "divide by how many there are (len(logits))"))
     if n > 1:
         mistakes.append((sum(right), "your loss is the sum over the batch: divide by the number of examples to get the mean"))
         mistakes.append(
@@ -113,10 +139,17 @@ def _close(a, b):
     return abs(a - b) <= 1e-9 * max(1.0, abs(b))
 
 
-def _check_case(loss_fn, case, logits_data, labels):
+def _check_case(loss_fn, case, logits_data, labels, earlier=False):
+    """One batch; ``earlier`` is True once a batch has passed, when a typical mistake (which would have shown on it
+    already) matching this batch's loss is a coincidence, not an explanation."""
     def guarded(logits, labels):
+        used = []
         try:
-            return loss_fn(logits, labels)
+            with watching_library(library_functions(_WHOLE_JOB), used):
+                result = loss_fn(logits, labels)
+            if used:
+                raise Mistake(_LIBRARY.format(used[0]))
+            return result
         except OverflowError:
             raise Mistake(_OVERFLOW.format(case=case)) from None
         except ValueError as error:
@@ -148,17 +181,30 @@ def _check_case(loss_fn, case, logits_data, labels):
     if not math.isfinite(loss.data):
         raise Mistake(_OVERFLOW.format(case=case))
     if not _close(loss.data, reference.data):
-        for value, meaning in _typical_mistakes(logits_data, labels):
+        for value, meaning in [] if earlier else _typical_mistakes(logits_data, labels):
             if _close(loss.data, value):
                 raise Mistake(f"on {case}: {meaning}")
+        if earlier:
+            raise Mistake(
+                f"on {case}: the loss is not right (to 9 significant digits), though it was on the batches before: "
+                "does your code treat these logits differently (a special case, a tie, a −0), or keep something "
+                "from one call to the next? It should be the mean over the examples of ln Σ_k e^(z_k) − z_y"
+            )
         raise Mistake(
             f"on {case}: the loss is not right (to 9 significant digits); it should be the mean over the examples of "
             "ln Σ_k e^(z_k) − z_y"
         )
     loss.backward()
     reference.backward()
+    reached = {id(node) for node in loss.topological_order()}
     for i, (row, reference_row) in enumerate(zip(logits, reference_logits)):
         for k, (z, reference_z) in enumerate(zip(row, reference_row)):
+            if not _close(z.grad, reference_z.grad) and id(z) not in reached:
+                raise Mistake(
+                    f"on {case}: the loss is right, but backward() cannot reach logits[{i}][{k}] from it: build the "
+                    "loss from the logits you were given with Value operations (a .data, math.exp on a number, or a "
+                    "loss kept from an earlier call leaves them out of its graph)"
+                )
             if not _close(z.grad, reference_z.grad):
                 raise Mistake(
                     f"on {case}: the loss is right but its gradient with respect to logits[{i}][{k}] is not: keep every "
@@ -171,8 +217,12 @@ def check_softmax_cross_entropy(loss_fn):
     """``loss_fn(logits, labels)``: the mean of ln Σ e^z − z_y, as Values, equal to the package's loss and gradients."""
     if not callable(loss_fn):
         raise Mistake(f"softmax_cross_entropy should be a function, but it is {type(loss_fn).__name__}")
+    first = _cases()[0][0]
     for case, logits, labels in _cases():
-        _check_case(loss_fn, case, logits, labels)
+        used = library_named(loss_fn, library_functions(_WHOLE_JOB))  # functions in C, which no hook sees called
+        if used:
+            raise Mistake(_LIBRARY.format(used))
+        _check_case(loss_fn, case, logits, labels, earlier=case != first)
 
 
 _TOO_SHORT = (

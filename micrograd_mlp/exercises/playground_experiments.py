@@ -10,6 +10,7 @@ keep, on hidden training histories whose test loss falls and then rises again
 back unchanged.
 """
 
+import numbers
 import random
 from types import SimpleNamespace
 
@@ -29,6 +30,11 @@ def _style(function, weight, largest):
     if isinstance(result, (str, bytes, dict, set)) or not hasattr(result, "__len__") or len(result) != 2:
         raise Mistake(f"on a {case} your function returned {type(result).__name__}: return two things, (colour, width)")
     colour, width = result
+    if isinstance(colour, numbers.Number) and isinstance(width, str):
+        raise Mistake(f"on a {case} your function returned (width, colour): return them the other way round, "
+                      "(colour, width)")
+    if width is None:  # as_number would take None for an untouched stub
+        raise Mistake(f"the width for a {case} is None: return a number")
     return colour, as_number(width, f"the width for a {case}"), case
 
 
@@ -129,6 +135,9 @@ def _right(history):
 def _answer(best_step, history, case):
     answer = call(best_step, history, case=case, unchanged={0: "the history"})
     answer = as_number(returned(best_step, answer, "a step number", case), f"the step you returned on {case}")
+    if not answer.is_integer() and (answer in history.val_loss or answer in history.loss):
+        raise Mistake(f"on {case} you returned a loss, not a step: return a whole number of steps, the step at "
+                      "which the test loss was lowest (1 for the first step)")
     if not answer.is_integer():
         raise Mistake(f"return a whole number of steps, but on {case} you returned {answer:g}")
     return int(answer)

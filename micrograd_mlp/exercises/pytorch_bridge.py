@@ -52,6 +52,10 @@ def check_load_into_torch(load_into_torch):
         sizes = [len(layer.neurons) for layer in model.layers]
         before = MLP(model.nin, sizes, activation=activation, seed=rng.randrange(1000))
         network = torch_mlp(before)  # the right shape, holding other weights
+        with torch.no_grad():  # and other biases than 0 (ours start at 0): a bias set to 0 is not "left as it was"
+            for linear in _linears(network, torch):
+                linear.bias.copy_(torch.tensor([rng.uniform(-1.0, 1.0) for _ in range(len(linear.bias))],
+                                               dtype=torch.float64))
         old = [(linear.weight.detach().clone(), linear.bias.detach().clone()) for linear in _linears(network, torch)]
         parameters = list(network.parameters())
         _copy(load_into_torch, model.state_dict(), network, where)

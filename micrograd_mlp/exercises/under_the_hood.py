@@ -3,8 +3,10 @@ and a numpy linear layer's forward and backward pass.
 
 The expected values are computed here (with the package's ``Neuron``, ``Value.neuron``
 and the benchmark's seeded model), or, for the linear layer, by central finite differences
-on layers of random sizes and of sizes 1 (where a squeezed axis shows); the layer's
-functions must leave their arrays as they were.
+on layers of random sizes and of sizes 1 (where a squeezed axis shows), and then exactly
+(an estimate by small changes, in float64, is close but not exact); the layer's functions
+must leave their arrays as they were and may not let PyTorch's autograd, or the package's
+numpy MLP, do the work. A None inside an answer is named, not taken for "not answered".
 """
 
 import math
@@ -16,6 +18,7 @@ from ..engine import Value, no_grad
 from ..nn import Neuron
 from . import Mistake, call, exercise, expect_close, expect_exact
 from ._stubs import returned
+from .circles_xor_spirals import library_functions, watching_library
 
 __all__ = ["check_nodes_per_neuron", "check_fused_local_grads", "check_numpy_scores", "check_linear_layer"]
 
@@ -24,10 +27,12 @@ HIDDEN_INPUTS = 16  # a neuron of the demo's second hidden layer sees the 16 out
 
 def _numbers(answer, count, what):
     """``answer`` as a list of ``count`` entries, or a Mistake saying what shape was expected."""
-    if isinstance(answer, np.ndarray):
+    if isinstance(answer, np.ndarray) or (hasattr(answer, "tolist") and hasattr(answer, "shape")):  # numpy, torch
         answer = answer.tolist()
     if not isinstance(answer, (list, tuple)) or len(answer) != count:
         raise Mistake(f"answer with a list of {count} numbers: {what}")
+    if any(entry is None for entry in answer):  # as_number would take None for an untouched stub
+        raise Mistake(f"an entry of your list is None: answer with {count} numbers, {what}")
     return list(answer)
 
 
@@ -41,6 +46,8 @@ def check_nodes_per_neuron(answer):
         for is_fused in (False, True)
     ]
     leaves = 2 * HIDDEN_INPUTS + 1  # inputs, weights and the bias
+    if (plain, fused) == (expected[1], expected[0]):
+        raise Mistake("the two counts are the wrong way round: the plain neuron's count comes first, [plain, fused]")
     expect_exact(
         plain,
         expected[0],
@@ -151,13 +158,42 @@ def _finite_difference(f, array, h=1e-6):
     return grad
 
 
+# What computes the gradients, or the whole layer, for the student: PyTorch's autograd and the package's numpy MLP.
+_AUTOGRAD = [
+    ("torch", "Tensor.backward", "PyTorch's backward()"),
+    ("torch", "autograd.backward", "PyTorch's autograd"),
+    ("torch", "autograd.grad", "PyTorch's autograd.grad"),
+    ("torch", "func.vjp", "torch.func.vjp"),
+    ("torch", "func.grad", "torch.func.grad"),
+    ("torch", "func.jacrev", "torch.func.jacrev"),
+    ("torch", "autograd.functional.vjp", "torch.autograd.functional.vjp"),
+    ("torch", "autograd.functional.jacobian", "torch.autograd.functional.jacobian"),
+    ("micrograd_mlp.diagnostics", "numpy_backward", "the package's numpy_backward"),
+    ("micrograd_mlp.diagnostics", "_numpy_backward", "the package's numpy_backward"),
+    ("micrograd_mlp.diagnostics", "numpy_forward", "the package's numpy_forward"),
+]
+
+
 def _student_call(function, *args, case, names, what):
     """``call`` with every argument (named by ``names``) required unchanged; a stub is not answered yet."""
-    result = call(function, *args, case=case, unchanged=dict(enumerate(names)))
+    library = library_functions(_AUTOGRAD)
+
+    def watched(*args):
+        used = []
+        with watching_library(library, used):
+            result = function(*args)
+        if used:
+            raise Mistake(f"your code uses {used[0]} to do the work: the exercise asks you to write the layer's "
+                          "forward and backward pass yourself, with numpy array products")
+        return result
+
+    result = call(watched, *args, case=case, unchanged=dict(enumerate(names)))
     return returned(function, result, what, case)
 
 
 def _as_array(result, shape, what, hint):
+    if result is None:
+        raise Mistake(f"{what} is None: return an array of shape {shape}")
     try:
         array = np.asarray(result, dtype=float)
     except (TypeError, ValueError):
@@ -217,9 +253,16 @@ def check_linear_layer(linear_forward, linear_backward):
         def loss():
             return float(np.sum((A @ W.T + b) * G))
 
+        exact = {"dA": G @ W, "dW": G.T @ A, "db": G.sum(axis=0)}  # L is linear in each: these are exact
         for got, variable, name in ((dA, A, "dA"), (dW, W, "dW"), (db, b, "db")):
             numeric = _finite_difference(loss, variable)
             if _same(got, numeric):
+                # float32 (which rounds to 7 digits) counts; an estimate in float64 by small changes does not
+                in_float32 = np.array_equal(got, got.astype(np.float32))
+                if not in_float32 and not np.allclose(got, exact[name], rtol=1e-10, atol=1e-12):
+                    raise Mistake(f"{name} on {where} is close to the gradient but not exact (to 10 significant "
+                                  "digits), as an estimate by small changes would be; a backward pass computes it "
+                                  f"exactly with array products: {_RULES[name]}")
                 continue
             if _same(got, -numeric):
                 raise Mistake(f"{name} on {where} has the right size but the wrong sign")

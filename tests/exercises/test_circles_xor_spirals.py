@@ -188,3 +188,78 @@ def test_parameter_count(capsys):
     ]:
         checks.check_parameter_count(wrong)
         assert not mentions(rejected(capsys, fragment), right)
+
+
+# --- issue 16, second adversarial round ---------------------------------------------------------------
+
+
+def own_softplus(z):  # a helper of the student's own, named like the function it computes: no library is called
+    return max(z, 0.0) + math.log1p(math.exp(-abs(z)))
+
+
+def numpy_inside(z, y):
+    import numpy  # imported inside the function: a general log-sum-exp, the student's own stable formula
+
+    return float(numpy.logaddexp(0.0, z)) - y * z
+
+
+@pytest.mark.parametrize("right", [lambda z, y: own_softplus(z) - y * z, numpy_inside])
+def test_stable_bce_own_helpers_and_logaddexp_are_right(right, capsys):
+    checks.check_stable_bce(right)
+    assert verdict(capsys) == "[✓] stable cross-entropy: correct!"
+
+
+try:
+    import torch
+except ImportError:  # the library tests below need it; the others do not
+    torch = None
+
+
+def torch_softplus(z, y):
+    return float(torch.nn.functional.softplus(torch.tensor(z, dtype=torch.float64))) - y * z
+
+
+def torch_loss(z, y):
+    z, y = torch.tensor(z, dtype=torch.float64), torch.tensor(float(y), dtype=torch.float64)
+    return float(torch.nn.functional.binary_cross_entropy_with_logits(z, y))
+
+
+def via_a_helper(z, y):  # the library call hidden one function down
+    return torch_softplus(z, y)
+
+
+@pytest.mark.parametrize(
+    "wrong, fragment",
+    [
+        (torch_softplus, "PyTorch's softplus"),
+        (torch_loss, "PyTorch's binary_cross_entropy_with_logits"),
+        (via_a_helper, "PyTorch's softplus"),
+        (lambda z, y: float(torch.nn.Softplus()(torch.tensor(z, dtype=torch.float64))) - y * z, "nn.Softplus"),
+    ],
+)
+def test_stable_bce_library_that_does_the_job_is_refused(wrong, fragment, capsys):
+    if torch is None:
+        pytest.skip("PyTorch is not installed")
+    checks.check_stable_bce(wrong)
+    out = verdict(capsys)
+    assert_rejected(out, fragment, "write it yourself")
+
+
+def test_stable_bce_state_kept_between_calls_is_named(capsys):
+    calls = []
+
+    def drifting(z, y):  # right for its first 40 calls, then off by a little
+        calls.append(z)
+        return own_softplus(z) - y * z + (1e-3 if len(calls) > 40 else 0.0)
+
+    checks.check_stable_bce(drifting)
+    out = verdict(capsys)
+    assert_rejected(out, "between calls")
+    assert "rounding" not in out
+
+
+def test_bce_gradient_z_itself_is_named(capsys):
+    checks.check_bce_gradient(Value(0.5))  # the Value z, whose .data is 0.5 and whose .grad is the answer
+    out = verdict(capsys)
+    assert_rejected(out, "z.grad")
+    assert "0.37" not in out and "0.62" not in out

@@ -225,3 +225,66 @@ def test_an_endless_loop_times_out(monkeypatch):
     start = time.perf_counter()
     assert check_split.grade(endless).result == "timeout"
     assert time.perf_counter() - start < 3
+
+
+# --- issue 16, second adversarial round ---------------------------------------------------------------
+
+
+def with_numpy_legacy(X, y, n_test, seed):  # np.random.RandomState takes seeds below 2**32 only
+    order = np.random.RandomState(seed).permutation(len(X))
+    return [X[i] for i in order[n_test:]], [X[i] for i in order[:n_test]], [y[i] for i in order[n_test:]], \
+        [y[i] for i in order[:n_test]]
+
+
+def test_numpy_legacy_random_state_is_right(capsys):
+    check_split(with_numpy_legacy)
+    assert verdict(capsys) == "[✓] a train/test split by hand: correct!"
+
+
+def seed_cut_short(X, y, n_test, seed):
+    return right(X, y, n_test, seed % 1000)
+
+
+def part_shuffled(X, y, n_test, seed):  # shuffles only the first three quarters of the indices
+    n = len(X)
+    head = list(range(max(n_test, 3 * n // 4)))
+    random.Random(seed).shuffle(head)
+    test = head[:n_test]
+    train = [i for i in range(n) if i not in test]
+    return [X[i] for i in train], [X[i] for i in test], [y[i] for i in train], [y[i] for i in test]
+
+
+def shuffle_split(X, y, n_test, seed):
+    from sklearn.model_selection import ShuffleSplit
+
+    train, test = next(ShuffleSplit(n_splits=1, test_size=n_test, random_state=seed).split(X))
+    return [X[i] for i in train], [X[i] for i in test], [y[i] for i in train], [y[i] for i in test]
+
+
+def sklearn_shuffle(X, y, n_test, seed):
+    from sklearn.utils import shuffle
+
+    X, y = shuffle(X, y, random_state=seed)
+    return X[n_test:], X[:n_test], y[n_test:], y[:n_test]
+
+
+def none_labels(X, y, n_test, seed):
+    X_train, X_test, y_train, y_test = right(X, y, n_test, seed)
+    return X_train, X_test, y_train, [None] * len(y_test)
+
+
+@pytest.mark.parametrize(
+    "split, words",
+    [
+        (seed_cut_short, ["the whole seed"]),
+        (part_shuffled, ["shuffle the whole list"]),
+        (shuffle_split, ["scikit-learn's ShuffleSplit", "yourself"]),
+        (sklearn_shuffle, ["scikit-learn's shuffle", "yourself"]),
+        (none_labels, ["is None"]),
+    ],
+)
+def test_second_round_wrong_splits_are_named(split, words, capsys):
+    check_split(split)
+    out = verdict(capsys)
+    assert_rejected(out, *words)
+    assert "not answered" not in out

@@ -252,3 +252,75 @@ def test_messages_never_give_the_expected_value(answer, capsys):
     bound = math.sqrt(6.0 / (200 + 300))
     for secret in (f"{2.0 / 500:.3g}", f"{bound:.3g}", f"{bound:.4f}"):
         assert secret not in out
+
+
+# ---------------------------------------------------------------- issue 16, second adversarial round
+
+
+def sizes_with_a_none(model):
+    return right_sizes(model)[:-1] + [None]
+
+
+def sizes_as_text(model):
+    return [f"{size:.6f}" for size in right_sizes(model)]
+
+
+def sizes_in_float32(model):
+    import numpy as np
+
+    return [np.float32(size) for size in right_sizes(model)]
+
+
+@pytest.mark.parametrize(
+    "answer, words",
+    [
+        (sizes_with_a_none, ["should be a number", "None"]),
+        (sizes_as_text, ["should be a number"]),
+        (sizes_in_float32, ["close but not exact", "float32"]),
+    ],
+)
+def test_second_round_wrong_sizes_are_named(answer, words, capsys):
+    check_layer_gradient_sizes(answer)
+    out = verdict(capsys)
+    assert_rejected(out, *words)
+    assert "not answered" not in out and "per neuron" not in out
+
+
+def two_values(fan_in, fan_out, rng):  # ±σ: centred, inside [−a, a], the right variance, and not uniform
+    s = math.sqrt(2.0 / (fan_in + fan_out))
+    return [[rng.choice([-s, s]) for _ in range(fan_in)] for _ in range(fan_out)]
+
+
+def half_and_half(fan_in, fan_out, rng):  # half uniform, half ±σ: the same variance again
+    bound, s = math.sqrt(6.0 / (fan_in + fan_out)), math.sqrt(2.0 / (fan_in + fan_out))
+    return [[rng.uniform(-bound, bound) if rng.random() < 0.5 else rng.choice([-s, s]) for _ in range(fan_in)]
+            for _ in range(fan_out)]
+
+
+def rows_of_generators(fan_in, fan_out, rng):
+    bound = math.sqrt(6.0 / (fan_in + fan_out))
+    return [(rng.uniform(-bound, bound) for _ in range(fan_in)) for _ in range(fan_out)]
+
+
+def a_none_weight(fan_in, fan_out, rng):
+    rows = right_xavier(fan_in, fan_out, rng)
+    rows[0][0] = None
+    return rows
+
+
+@pytest.mark.parametrize(
+    "answer, words",
+    [
+        (two_values, ["not spread evenly"]),
+        (half_and_half, ["not spread evenly"]),
+        (rows_of_generators, ["generator", "list"]),
+        (a_none_weight, ["is None"]),
+    ],
+)
+def test_second_round_wrong_xavier_is_named(answer, words, capsys):
+    check_xavier_uniform(answer)
+    out = verdict(capsys)
+    assert_rejected(out, *words)
+    assert "not answered" not in out and "rng you are given" not in out
+    for variance in (2 / 500, 2 / 650, 2 / 950):  # the large draws' 2 / (fan_in + fan_out) is never shown
+        assert f"{variance:.3g}" not in out and f"{variance:.2g}" not in out, out

@@ -267,3 +267,60 @@ def test_the_uninformed_loss_wrong(answer, message, capsys):
 def test_the_uninformed_loss_not_answered(capsys):
     many_classes.check_uninformed_loss(...)
     assert verdict(capsys).startswith(f"[ ] {UNINFORMED}: not answered yet")
+
+
+# --- issue 16, second adversarial round ---------------------------------------------------------------
+
+
+def divided_by_classes(logits, labels):
+    return Value.sum(log_sum_exp(row) - row[y] for row, y in zip(logits, labels)) / len(logits[0])
+
+
+_kept = {}
+
+
+def kept_between_calls(logits, labels):  # a loss remembered by the logits' numbers: its graph holds older Values
+    key = tuple(tuple(z.data for z in row) for row in logits)
+    return _kept.setdefault(key, right(logits, labels))
+
+
+def with_torch_and_a_surrogate(logits, labels):
+    """PyTorch's cross_entropy for the number, and a linear Value with the right slopes for the gradient."""
+    torch = pytest.importorskip("torch")
+    scores = torch.tensor([[z.data for z in row] for row in logits], dtype=torch.float64)
+    value = float(torch.nn.functional.cross_entropy(scores, torch.tensor(labels)))
+    surrogate = Value(0.0)
+    for row, y in zip(logits, labels):
+        m = max(z.data for z in row)
+        e = [math.exp(z.data - m) for z in row]
+        for k, z in enumerate(row):
+            surrogate = surrogate + z * ((e[k] / sum(e) - (k == y)) / len(labels))
+    return surrogate + (value - surrogate.data)
+
+
+@pytest.mark.parametrize(
+    "loss_fn, words",
+    [
+        (divided_by_classes, ["number of classes"]),
+        (kept_between_calls, ["cannot reach", "earlier call"]),
+        (with_torch_and_a_surrogate, ["PyTorch's cross_entropy", "yourself"]),
+    ],
+)
+def test_second_round_wrong_losses_are_named(loss_fn, words, capsys):
+    _kept.clear()
+    check_softmax_cross_entropy(loss_fn)
+    out = verdict(capsys)
+    assert_rejected(out, *words)
+
+
+def wrong_on_negative_zero(logits, labels):  # right on the random batches, off where a logit is −0.0
+    if any(z.data == 0.0 and math.copysign(1.0, z.data) < 0 for row in logits for z in row):
+        return right(logits, labels) + 0.5
+    return right(logits, labels)
+
+
+def test_a_mistake_on_a_later_batch_is_not_named_as_a_typical_slip(capsys):
+    check_softmax_cross_entropy(wrong_on_negative_zero)
+    out = verdict(capsys)
+    assert_rejected(out, "logits of 0, −0 and equal logits", "batches before")
+    assert "another class" not in out

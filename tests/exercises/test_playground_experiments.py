@@ -282,3 +282,25 @@ def test_best_step_messages_never_show_the_right_step(capsys):
         out = verdict(capsys)
         words = {int(word) for word in out.replace(",", " ").replace(":", " ").split() if word.isdigit()}
         assert not words & right_steps - {1}, out
+
+
+# ---------------------------------------------------------------- issue 16, second adversarial round
+
+
+@pytest.mark.parametrize(
+    "style, explanation",
+    [
+        (lambda weight, largest: (right_style(weight, largest)[0], None), "is None"),
+        (lambda weight, largest: right_style(weight, largest)[::-1], "(colour, width)"),
+    ],
+)
+def test_edge_style_none_width_and_swapped_pair_are_named(style, explanation, capsys):
+    check_edge_style(style)
+    out = verdict(capsys)
+    assert_rejected(out, explanation)
+    assert "not answered" not in out
+    cases = checks._style_cases()
+    inputs = {number for case in cases for number in case}  # the case's own inputs may be named, no width
+    widths = {right_style(*case)[1] for case in cases}
+    shown = [float(word) for word in out.replace(":", " ").replace(",", " ").split() if _is_number(word)]
+    assert not [n for n in shown if n not in inputs and any(abs(n - width) < 5e-3 for width in widths)], out

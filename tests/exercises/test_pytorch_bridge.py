@@ -274,3 +274,46 @@ def test_an_endless_loop_times_out(monkeypatch):
     start = time.perf_counter()
     assert checks.check_load_into_torch.grade(endless).result == "timeout"
     assert time.perf_counter() - start < 3
+
+
+# --- issue 16, second adversarial round: right answers in other forms --------------------------------
+
+
+def through_load_state_dict(state, torch_model):
+    """torch's own load_state_dict, given a dict of tensors built from our labels: it copies in place."""
+    tensors = {}
+    named = [(name, module) for name, module in torch_model.named_modules() if isinstance(module, torch.nn.Linear)]
+    for k, (name, linear) in enumerate(named, start=1):
+        n_out, n_in = linear.weight.shape
+        tensors[f"{name}.weight"] = torch.tensor(
+            [[state[f"L{k}n{j + 1} w{i + 1}"] for i in range(n_in)] for j in range(n_out)], dtype=torch.float64)
+        tensors[f"{name}.bias"] = torch.tensor([state[f"L{k}n{j + 1} b"] for j in range(n_out)], dtype=torch.float64)
+    torch_model.load_state_dict(tensors)
+
+
+def through_data(state, torch_model):
+    """New numbers behind the same parameters (.data), which an optimiser made before still holds."""
+    for k, linear in enumerate(linears(torch_model), start=1):
+        n_out, n_in = linear.weight.shape
+        linear.weight.data = torch.tensor(
+            [[state[f"L{k}n{j + 1} w{i + 1}"] for i in range(n_in)] for j in range(n_out)], dtype=torch.float64)
+        linear.bias.data = torch.tensor([state[f"L{k}n{j + 1} b"] for j in range(n_out)], dtype=torch.float64)
+
+
+@pytest.mark.parametrize("copy", [through_load_state_dict, through_data])
+def test_copies_in_other_right_forms_pass(copy, capsys):
+    checks.check_load_into_torch(copy)
+    assert verdict(capsys) == "[✓] our state_dict copied into torch.nn: correct!"
+
+
+def test_biases_set_to_zero_are_not_taken_for_uncopied(capsys):
+    def zeroes_the_biases(state, torch_model):
+        load_into_torch(state, torch_model)
+        with torch.no_grad():
+            for linear in linears(torch_model):
+                linear.bias.zero_()  # "biases start at 0"
+
+    checks.check_load_into_torch(zeroes_the_biases)
+    out = verdict(capsys)
+    assert_rejected(out, "bias", "is wrong at", "should hold our 'L1n")
+    assert "nothing was copied" not in out

@@ -289,3 +289,64 @@ def test_linear_layer_checks_against_finite_differences_not_the_formula(capsys):
 
     checks.check_linear_layer(forward, loop_backward)
     assert verdict(capsys).startswith("[✓]")
+
+
+# --- issue 16, second adversarial round ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "check, answer, words",
+    [
+        (checks.check_nodes_per_neuron, [33, None], ["is None"]),
+        (checks.check_nodes_per_neuron, [1, 33], ["wrong way round", "[plain, fused]"]),
+        (checks.check_fused_local_grads, [0.1, 0.2, 0.3, 0.4, None], ["is None"]),
+    ],
+)
+def test_second_round_number_answers_are_named(check, answer, words, capsys):
+    check(answer)
+    out = rejected(verdict(capsys), *words)
+    assert "not answered" not in out
+
+
+def test_fused_local_grads_as_a_torch_tensor_pass(capsys):
+    torch = pytest.importorskip("torch")
+    checks.check_fused_local_grads(torch.tensor(fused_answer()[0], dtype=torch.float64))
+    assert verdict(capsys).startswith("[✓]")
+
+
+def backward_by_small_changes(A, W, dZ, h=1e-6):
+    """The gradients estimated by central differences of L = Σ (A Wᵀ) ⊙ dZ: close, never exact."""
+    def estimate(array, loss):
+        grad = np.zeros_like(array)
+        for index in np.ndindex(array.shape):
+            changed = array.copy()
+            changed[index] += h
+            up = loss(changed)
+            changed[index] -= 2 * h
+            grad[index] = (up - loss(changed)) / (2 * h)
+        return grad
+
+    dA = estimate(A, lambda a: np.sum((a @ W.T) * dZ))
+    dW = estimate(W, lambda w: np.sum((A @ w.T) * dZ))
+    return dA, dW, dZ.sum(axis=0)
+
+
+def backward_by_torch(A, W, dZ):
+    torch = pytest.importorskip("torch")
+    A_, W_ = torch.tensor(A, requires_grad=True), torch.tensor(W, requires_grad=True)
+    b_ = torch.zeros(W.shape[0], dtype=torch.float64, requires_grad=True)
+    (A_ @ W_.T + b_).backward(torch.tensor(dZ))
+    return A_.grad.numpy(), W_.grad.numpy(), b_.grad.numpy()
+
+
+@pytest.mark.parametrize(
+    "right_backward, words",
+    [
+        (backward_by_small_changes, ["not exact", "dZ @ W"]),
+        (backward_by_torch, ["PyTorch's backward()", "yourself"]),
+        (lambda A, W, dZ: (dZ @ W, dZ.T @ A, None), ["db", "is None"]),
+    ],
+)
+def test_second_round_backward_shortcuts_are_named(right_backward, words, capsys):
+    checks.check_linear_layer(forward, right_backward)
+    rejected(verdict(capsys), *words)
