@@ -23,6 +23,8 @@ and used without a browser:
 import html
 import io
 import math
+import numbers
+from collections import Counter
 import threading
 from dataclasses import dataclass, replace
 
@@ -37,9 +39,10 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from .data import load as load_dataset
-from .losses import LOSSES
+from .losses import LABELS
 from .nn import MLP
-from .plots import CLASS_COLORS, predict
+from .inference import predict
+from .plots import CLASS_COLORS
 from .stepper import with_picture
 from .train import Trainer, TrainingDiverged
 
@@ -47,6 +50,7 @@ __all__ = ["Settings", "Experiment", "Dashboard", "Playground", "edge_style", "p
 
 DATASETS = ("moons", "circles", "xor", "spirals")
 ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear")
+LOSSES = tuple(name for name, labels in LABELS.items() if labels != "classes")  # one output: two classes
 MAX_LAYERS, MAX_WIDTH = 6, 64  # the drawing and the live speed are made for small networks
 STEPS_PER_FRAME = 5  # training steps between two redraws while playing: ~65 ms of training, ~30 ms of drawing
 PLAY_LIMIT = 1000  # one press of play trains at most this many steps, so a forgotten playground stops using the CPU
@@ -91,24 +95,26 @@ class Settings:
     def __post_init__(self):
         _choice("dataset", self.dataset, DATASETS)
         _choice("activation", self.activation, ACTIVATIONS)
-        _choice("loss", self.loss, tuple(LOSSES))
-        _number("noise", self.noise, "0 or more", lambda v: v >= 0.0)
-        _number("the learning rate", self.lr, "more than 0, e.g. 0.1", lambda v: v > 0.0)
-        _number("the L2 weight alpha", self.alpha, "0 or more, e.g. 0.0001", lambda v: v >= 0.0)
-        _number("the test fraction", self.test_fraction, "strictly between 0 and 1, e.g. 0.3", lambda v: 0.0 < v < 1.0)
-        _whole("the number of points", self.n_samples, 4)
-        _whole("the seed", self.seed, 0)
+        _choice("loss", self.loss, LOSSES)
+        # numpy's numbers count too, stored as Python's: settings then compare, hash and print the same
+        self._set("noise", _number("noise", self.noise, "0 or more", lambda v: v >= 0.0))
+        self._set("lr", _number("the learning rate", self.lr, "more than 0, e.g. 0.1", lambda v: v > 0.0))
+        self._set("alpha", _number("the L2 weight alpha", self.alpha, "0 or more, e.g. 0.0001", lambda v: v >= 0.0))
+        self._set("test_fraction", _number("the test fraction", self.test_fraction, "strictly between 0 and 1, e.g. 0.3",
+                                           lambda v: 0.0 < v < 1.0))
+        self._set("n_samples", _whole("the number of points", self.n_samples, 4))
+        self._set("seed", _whole("the seed", self.seed, 0))
         hidden = tuple(self.hidden) if isinstance(self.hidden, (list, tuple)) else self.hidden
         if not isinstance(hidden, tuple):
             raise ValueError(f"hidden lists the width of each hidden layer, e.g. (16, 16); got {self.hidden!r}")
         if len(hidden) > MAX_LAYERS:
             raise ValueError(f"at most {MAX_LAYERS} hidden layers, got {len(hidden)}")
         for number, width in enumerate(hidden, start=1):
-            if isinstance(width, bool) or not isinstance(width, int) or not 1 <= width <= MAX_WIDTH:
+            if isinstance(width, bool) or not isinstance(width, numbers.Integral) or not 1 <= width <= MAX_WIDTH:
                 raise ValueError(
                     f"hidden layer {number} has width {width!r}; a width is a whole number from 1 to {MAX_WIDTH}"
                 )
-        object.__setattr__(self, "hidden", hidden)  # a list becomes a tuple, so settings compare and hash
+        self._set("hidden", tuple(int(width) for width in hidden))  # a list becomes a tuple, so settings compare and hash
         n_train = self.n_samples - self.n_test
         if self.n_test < 2 or n_train < 2:
             raise ValueError(
@@ -117,12 +123,15 @@ class Settings:
                 "use more points or a test fraction nearer 0.5"
             )
         if self.batch_size is not None:
-            _whole("the batch size", self.batch_size, 1)
+            self._set("batch_size", _whole("the batch size", self.batch_size, 1))
             if self.batch_size > n_train:
                 raise ValueError(
                     f"the batch size {self.batch_size} is larger than the training set ({n_train} points); "
                     f"choose at most {n_train}, or all of them (None, or 'all' in the playground)"
                 )
+
+    def _set(self, name, value):
+        object.__setattr__(self, name, value)  # the dataclass is frozen: its checks are the one place that may
 
     @property
     def n_test(self):
@@ -141,13 +150,17 @@ def _choice(name, value, choices):
 
 
 def _number(name, value, wanted, ok):
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or not ok(value):
+    """``value`` as a float, or a ValueError that says what was wanted."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value) or not ok(value):
         raise ValueError(f"{name} must be a number {wanted}, got {value!r}")
+    return float(value)
 
 
 def _whole(name, value, at_least):
-    if isinstance(value, bool) or not isinstance(value, int) or value < at_least:
+    """``value`` as an int, or a ValueError that says what was wanted."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < at_least:
         raise ValueError(f"{name} must be a whole number of at least {at_least}, got {value!r}")
+    return int(value)
 
 
 def parse_hidden(text):
@@ -196,6 +209,12 @@ class Experiment:
 
         self.settings = s = replace(settings or Settings(), **changes)  # replace() checks the changed values too
         X, y = load_dataset(s.dataset, n_samples=s.n_samples, noise=s.noise, seed=s.seed)
+        rarest, count = min(Counter(y).items(), key=lambda item: item[1])
+        if count < 2:  # found here, by name: scikit-learn's own message speaks of 'members' and 'stratify'
+            raise ValueError(
+                f"with seed {s.seed}, the {s.n_samples} {s.dataset} points hold only {count} point of class {rarest:g}: "
+                "each class needs at least 2, one for training and one for testing; use more points or another seed"
+            )
         # stratified, so that both classes are in the training and in the test points in their proportions
         self.X_train, self.X_test, self.y_train, self.y_test = train_test_split(
             X, y, test_size=s.n_test, random_state=s.seed, stratify=y
@@ -210,7 +229,8 @@ class Experiment:
 
     @property
     def history(self):
-        """After each step: ``loss`` and ``accuracy`` on the batch, ``val_loss`` and ``val_accuracy`` on the test points."""
+        """At each step: ``loss`` and ``accuracy`` on the batch, ``val_loss`` and ``val_accuracy`` on the test points,
+        measured with the weights the step starts from (before its update)."""
         return self.trainer.history
 
     @property
@@ -478,7 +498,7 @@ class Playground(widgets.VBox):
             "test_fraction": _control(widgets.FloatText, "test fraction", initial.test_fraction, 150, step=0.1),
             "hidden": _control(widgets.Text, "hidden layers", hidden, 190, placeholder="16, 16"),
             "activation": _control(widgets.Dropdown, "activation", initial.activation, 160, options=ACTIVATIONS),
-            "loss": _control(widgets.Dropdown, "loss", initial.loss, 120, options=tuple(LOSSES)),
+            "loss": _control(widgets.Dropdown, "loss", initial.loss, 120, options=LOSSES),
             "lr": _control(widgets.FloatText, "learning rate", initial.lr, 160, step=0.01),
             "batch_size": _control(widgets.Text, "batch size", batch, 140, placeholder="all"),
             "alpha": _control(widgets.FloatText, "L2", initial.alpha, 130, step=1e-4),
@@ -537,7 +557,11 @@ class Playground(widgets.VBox):
 
     def _start(self, settings):
         with self._lock:
-            self.experiment = Experiment(settings)
+            try:
+                self.experiment = Experiment(settings)
+            except ValueError as error:  # settings that pass their checks and still make no experiment (the data)
+                self._show_error(str(error))
+                return
             self._show_error("")
             self._redraw(compact=True)  # the first frame is the one a saved notebook keeps: make it small
 

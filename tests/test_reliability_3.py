@@ -193,3 +193,57 @@ def test_importing_the_package_and_training_do_not_import_pyplot():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.stdout.strip() == "False", result.stderr
     assert predict is __import__("micrograd_mlp.plots", fromlist=["predict"]).predict  # the old name still works
+
+
+# --- 6. the playground: what its settings accept, it can run -------------------------------------------------------
+
+
+def test_defect_06_settings_refuse_cross_entropy_by_name():
+    from micrograd_mlp.playground import Settings
+
+    with pytest.raises(ValueError, match="unknown loss 'cross_entropy'; choose one of hinge, mse, bce"):
+        Settings(loss="cross_entropy")
+
+
+def test_defect_06_settings_take_numpy_numbers_as_python_ones():
+    from micrograd_mlp.playground import Settings
+
+    numpy_made = Settings(n_samples=np.int64(60), seed=np.int32(3), lr=np.float32(0.5), hidden=[np.int64(4)],
+                          batch_size=np.int64(8), noise=np.float64(0.2))
+    plain = Settings(n_samples=60, seed=3, lr=0.5, hidden=(4,), batch_size=8, noise=0.2)
+    assert numpy_made == plain and hash(numpy_made) == hash(plain)
+
+
+def test_defect_06_every_seed_of_a_tiny_xor_makes_an_experiment_or_says_why():
+    from micrograd_mlp.playground import Experiment
+
+    made = 0
+    for seed in range(30):
+        try:
+            Experiment(dataset="xor", n_samples=4, test_fraction=0.5, seed=seed, hidden=(2,))
+            made += 1
+        except ValueError as error:
+            assert "each class needs at least 2" in str(error) and f"seed {seed}" in str(error)
+    assert made > 0
+
+
+def test_defect_06_the_widget_shows_why_an_experiment_cannot_be_made():
+    from micrograd_mlp.playground import Playground, Settings
+
+    playground = Playground()
+    before = playground.experiment
+    bad = next(Settings(dataset="xor", n_samples=4, test_fraction=0.5, seed=seed) for seed in range(30)
+               if _fails(Settings(dataset="xor", n_samples=4, test_fraction=0.5, seed=seed)))
+    playground._start(bad)
+    assert "each class needs at least 2" in playground._error.value
+    assert playground.experiment is before and playground._buttons["play"].disabled
+
+
+def _fails(settings):
+    from micrograd_mlp.playground import Experiment
+
+    try:
+        Experiment(settings)
+    except ValueError:
+        return True
+    return False
