@@ -200,8 +200,10 @@ def test_tanh_and_relu_are_within_two_points_on_new_points_less_than_the_spread_
         assert gap < max(max(v) - min(v) for v in new.values())
     tanh_worst = min(accuracy_on(activation_runs["tanh", "circles", s], "circles") for s in SEEDS)
     relu_worst = min(accuracy_on(activation_runs["relu", "circles", s], "circles") for s in SEEDS)
-    assert tanh_worst < relu_worst  # "its worst seed is further from 100%"
-    says(NB, "within two points of each other on circles and on XOR", "its worst seed is further from 100%")
+    assert (round(tanh_worst, 2), round(relu_worst, 2)) == (0.93, 0.99)  # the training points of circles, worst seeds
+    text = says(NB, "within two points of each other on circles and on XOR",
+                "(On the training points of circles, tanh's worst seed ends at 93%, ReLU's at 99%.)")
+    assert "tanh is a little slower" not in text  # the table shows where the runs end, not how fast they got there
 
 
 def test_the_quadrant_rule_scores_91_and_92_percent_and_some_runs_score_more_on_their_training_points(activation_runs):

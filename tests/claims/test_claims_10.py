@@ -1,7 +1,7 @@
 """Notebook 10's claims: its quoted numbers compared with the outputs they quote (nbval keeps those outputs equal to
 a re-execution), its quantifiers asserted over the printed seeds, and two of its runs re-run here.
 
-Claims tested: 10 (the test names say which). Too slow to re-run here: the five-seed experiments themselves (about
+Claims tested: 12 (the test names say which). Too slow to re-run here: the five-seed experiments themselves (about
 a minute of the scalar engine); their printed tables are checked instead. The mse run at learning rate 3 (about 80
 steps of 140 points) is checked against its printed output only.
 """
@@ -129,3 +129,18 @@ def test_the_first_run_falls_fast_for_ten_steps_then_slowly_and_test_tracks_trai
     says(NB, "the loss fell fast in the first ten steps", "The dashed test curves stay close to the solid training ones")
     text = prose(NB)
     assert "after each step" not in text
+
+
+def test_width_1_seed_0_puts_the_whole_inner_circle_and_most_of_the_ring_on_one_side():
+    out = printed(NB, "inner_side = (predict(line.model")
+    assert "lie 100% of the inner circle's test points and 80% of the ring's" in out
+    text = says(NB, "It puts the whole inner circle on one side, and with it most of\n  the ring (printed under the figure)")
+    assert "half the ring" not in text
+
+
+def test_seed_2_is_one_of_the_three_seeds_where_the_test_loss_climbs_most():
+    rows = overfit_rows()
+    ratios = {int(row[0]): row[4] for row in rows}
+    assert sorted(ratios, key=ratios.get, reverse=True)[:3] == [1, 3, 2]  # seed 1 climbs most, then 3, then 2
+    text = says(NB, "Seed 2 is one of the three seeds where the test loss climbs most (seeds 1, 2 and 3 in the table below)")
+    assert "clearest" not in text

@@ -1,7 +1,7 @@
 """Notebook 12's claims, re-run with a numpy mirror of fit (the same steps, checked against the engine below), and
 its quoted numbers compared with the outputs they quote (nbval keeps those outputs equal to a re-execution).
 
-Claims tested: 7, one per test (the two test_the_mirror_... tests check the mirror itself). None was too slow
+Claims tested: 8, one per test (the two test_the_mirror_... tests check the mirror itself). None was too slow
 with the mirror.
 """
 
@@ -214,3 +214,12 @@ def test_softmax_and_cross_entropy_numbers_are_the_printed_ones():
     says(NB, "gives 71% to the first class", "although the true loss is an ordinary number, 2000")
     text = prose(NB)
     assert "\\ln" not in text and "\\epsilon" not in text
+
+
+def test_the_notebooks_numpy_contest_takes_fits_steps_and_each_optimiser_has_one_untuned_rate():
+    out = printed(NB, "def numpy_fit(seed, optimizer, lr")
+    assert "sgd: 20 steps of fit and of numpy_fit end with the same weights to 1e-10: True" in out
+    assert "adam: 20 steps of fit and of numpy_fit end with the same weights to 1e-10: True" in out
+    text = says(NB, "one learning rate, not tuned for this contest", "with one untuned learning rate\n  each, it beat SGD",
+                "the step is approximately bounded by $\\eta$")
+    assert "a learning rate that works well for it" not in text

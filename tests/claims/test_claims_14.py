@@ -1,9 +1,9 @@
 """Notebook 14's claims, re-run small (fewer steps than the notebook) and its quoted numbers compared with the
 outputs they quote (nbval keeps those outputs equal to a re-execution).
 
-Claims tested: 9 (the test names say which). Shortened here: the training curves run 15 to 30 steps instead of 60
-or 200 (the agreement is checked at every step, so a disagreement shows early). Not tested: anything about GPUs
-(the notebook no longer claims a speed; it ran on the CPU).
+Claims tested: 11 (the test names say which). Shortened here: the training curves run 15 to 30 steps instead of 60
+or 200 (the agreement is checked at every step, so a disagreement shows early). Not tested: anything about GPU speed
+(the notebook claims none; it ran on the CPU); that mps refuses float64 is checked only where mps exists.
 """
 
 import math
@@ -139,3 +139,19 @@ def test_no_unmeasured_gpu_speed_claim():
     text = prose(NB)
     assert "the GPU is no faster" not in text and "thousands of multiply-adds" not in text
     assert "300 of 300 points" in printed(NB, "torch_classes = net_adam(points)")
+
+
+def test_float32_agrees_to_1e_5_not_1e_12_and_the_two_adam_models_are_the_same_up_to_rounding():
+    out = printed(NB, "net32 = torch_mlp(model).float()")
+    assert "float32 loss agrees with ours to 1e-12: False;  to 1e-5: True" in out
+    assert "float32 gradients agree with ours to 1e-12: False;  to 1e-5: True" in out
+    text = says(NB, "agree with ours to $10^{-5}$ but not to $10^{-12}$", "the two are the same model, up to rounding.")
+    assert "literally the same model" not in text and "about 7 significant digits." not in text
+
+
+def test_mps_has_no_float64_and_the_cell_uses_cuda_only():
+    text = says(NB, "Apple's `\"mps\"` has no `float64`", "PyTorch issue #122602", "uses an NVIDIA GPU (`\"cuda\"`) if there is one")
+    assert "and no other change to\nthe code." not in text and "and no other change to the code." not in text
+    if torch.backends.mps.is_available():  # measured where it can be: moving a float64 tensor to mps is refused
+        with pytest.raises((TypeError, RuntimeError)):
+            torch.zeros(2, dtype=torch.float64).to("mps")
