@@ -3,7 +3,7 @@
 ``check_confusion_matrix`` runs the student's ``confusion_matrix(true, predicted, classes)`` on labels the
 notebook has not shown: ten classes with one that never occurs as a true label, twelve classes (labels 10
 and 11), one example alone, a last class that occurs nowhere, and a small lopsided case; then the first case
-again, so that nothing may carry over from one call to the next. It compares every count with a matrix
+again; two calls in a row have ten classes, so that nothing may carry over from one call to the next. It compares every count with a matrix
 counted here, refuses scikit-learn's ``confusion_matrix`` (the exercise asks for it to be written), and
 requires the labels to come back unchanged. A wrong matrix is recognised in its typical forms, computed
 here too: rows and columns swapped, only the diagonal counted, every row the same list
@@ -47,8 +47,8 @@ def _cases():
     ten = ("60 labels of 10 classes, class 7 never a true label", ten_true, ten_predicted, 10)
     return [
         ten,
+        ("one example alone, 10 classes", [3], [5], 10),  # right after another 10-class call: nothing may carry over
         ("50 labels of 12 classes (10 and 11 among them)", twelve_true, twelve_predicted, 12),
-        ("one example alone, 10 classes", [3], [5], 10),
         ("20 labels of 5 classes, class 4 nowhere", last_true, last_predicted, 5),
         ("6 labels of 3 classes", [0, 0, 0, 1, 2, 2], [1, 1, 0, 1, 2, 0], 3),
         ten,  # again: a second call must give the same matrix

@@ -44,7 +44,13 @@ def right_with_comprehensions(true, predicted, classes):
     return [[pairs.count((i, j)) for j in range(classes)] for i in range(classes)]
 
 
-@pytest.mark.parametrize("function", [right, right_with_numpy, right_with_a_counter, right_as_float32, right_with_comprehensions])
+def right_with_histogram2d(true, predicted, classes):
+    counts, _, _ = np.histogram2d(true, predicted, bins=classes, range=[[-0.5, classes - 0.5]] * 2)
+    return counts.astype(int)
+
+
+@pytest.mark.parametrize("function", [right, right_with_numpy, right_with_a_counter, right_as_float32, right_with_comprehensions,
+                                      right_with_histogram2d])
 def test_a_right_matrix_passes(function, capsys):
     check_confusion_matrix(function)
     assert verdict(capsys) == f"[✓] {TITLE}: correct!"
@@ -112,6 +118,30 @@ def keeps_counting(true, predicted, classes, _kept={}):  # noqa: B006 - the mist
     return [list(row) for row in matrix]
 
 
+_last = {}
+
+
+def resets_when_classes_change(true, predicted, classes):
+    if _last.get("classes") != classes:  # a matrix kept between calls, new only for another number of classes
+        _last.update(classes=classes, matrix=[[0] * classes for _ in range(classes)])
+    for t, p in zip(true, predicted):
+        _last["matrix"][t][p] += 1
+    return [list(row) for row in _last["matrix"]]
+
+
+def sets_instead_of_adding(true, predicted, classes):
+    matrix = [[0] * classes for _ in range(classes)]
+    for t, p in zip(true, predicted):
+        matrix[t][p] = 1
+    return matrix
+
+
+def with_histogram2d_wrong_bins(true, predicted, classes):
+    counts, _, _ = np.histogram2d(true, predicted, bins=classes)  # bins spread over the labels' range, not 0 … K
+    return counts.astype(int)
+
+
+
 def skips_the_last_example(true, predicted, classes):
     return right(true[:-1], predicted[:-1], classes)
 
@@ -175,6 +205,9 @@ def hard_coded_for_ten(true, predicted, classes):
         (sized_from_the_true_labels, "size it from `classes`, not from the labels"),
         (fractions_per_row, "counts of examples (whole numbers), not fractions"),
         (keeps_counting, "does the matrix keep counts from an earlier call?"),
+        (resets_when_classes_change, "on one example alone, 10 classes: the counts are too large: does the matrix keep counts"),
+        (sets_instead_of_adding, "the counts should add up to the number of examples"),
+        (with_histogram2d_wrong_bins, "some counts are not right"),
         (skips_the_last_example, "the counts should add up to the number of examples"),
         (counts_each_example_twice, "the counts are too large"),
         (off_by_one, "some counts are not right"),
@@ -234,4 +267,5 @@ def test_the_hidden_cases_cover_what_the_notebook_uses():
     assert any(set(range(classes)) - set(true) for _, true, _, classes in cases)  # a class with no examples
     assert any(right(t, p, k) != right(p, t, k) for _, t, p, k in cases)  # swapping rows and columns shows
     assert cases[0] == cases[-1]  # called twice on the same case
+    assert cases[0][3] == cases[1][3]  # two calls in a row with the same number of classes
     assert digits._cases() == cases  # the same cases on every run
