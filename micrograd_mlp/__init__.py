@@ -4,7 +4,7 @@ engine   Value, reverse-mode autodiff over scalars, no_grad
 nn       Neuron, Layer, MLP (init uniform/xavier/he), state_dict / load_state_dict
 losses   mse, hinge, binary_cross_entropy, cross_entropy, l2_penalty, accuracy, convert_labels
 optim    SGD (momentum, schedules), Adam
-data     toy, moons, circles, xor, spirals (2 or more classes)
+data     toy, moons, circles, xor, spirals (2 or more classes), digits (scikit-learn's 8×8 handwriting)
 train    fit, Trainer (one step at a time), History
 graph    draw_dot: pictures of computation graphs
 inference predict: an MLP's scores at many points, as numpy matrices
