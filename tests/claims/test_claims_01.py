@@ -1,7 +1,6 @@
 """Notebook 01's claims, re-measured; its quoted numbers compared with its outputs."""
 
 import math
-import re
 import sys
 
 import numpy as np

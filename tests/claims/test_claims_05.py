@@ -4,7 +4,6 @@ import math
 import re
 import warnings
 
-import nbformat
 from notebook_text import load, printed, says
 
 import micrograd_mlp

@@ -8,7 +8,6 @@ steps of 140 points) is checked against its printed output only.
 
 import re
 
-import numpy as np
 import pytest
 from notebook_text import printed, prose, says
 

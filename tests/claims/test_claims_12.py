@@ -7,129 +7,22 @@ with the mirror.
 
 import inspect
 import math
-import random
 import re
 
 import numpy as np
 import pytest
 from notebook_text import printed, prose, says
+from numpy_mirror import accuracy_of, data_loss_and_delta, mirror_fit
 from sklearn.model_selection import train_test_split
 
 from micrograd_mlp import MLP, fit, load_dataset
-from micrograd_mlp.diagnostics import numpy_mlp
-from micrograd_mlp.optim import Adam, linear_decay
+from micrograd_mlp.optim import Adam
 
 NB = "12"
 X, Y = load_dataset("spirals", n_samples=300, classes=3, seed=0)
 X_TRAIN, X_TEST, Y_TRAIN, Y_TEST = train_test_split(X, Y, test_size=100, random_state=0, stratify=Y)
 
 
-# ---- a numpy mirror of fit (bce or cross-entropy, L2 penalty, SGD with momentum and a schedule, or Adam), ----
-# ---- checked against the engine below: it takes the same steps, thousands of times faster                ----
-ACTIVATIONS = {"tanh": (np.tanh, lambda h: 1.0 - h * h), "relu": (lambda z: np.maximum(z, 0.0), lambda h: (h > 0.0) * 1.0)}
-
-
-def forward(layers, X, activation):
-    f, _ = ACTIVATIONS[activation]
-    outputs, signal = [], np.asarray(X, dtype=float)
-    for i, (W, b) in enumerate(layers):
-        z = signal @ W.T + b
-        signal = z if i == len(layers) - 1 else f(z)
-        outputs.append(signal)
-    return outputs
-
-
-def data_loss_and_delta(scores, y, loss):
-    """The mean data loss and its gradient with respect to the scores."""
-    y = np.asarray(y)
-    if loss == "bce":
-        z = scores[:, 0]
-        return float(np.mean(np.logaddexp(0.0, z) - y * z)), ((1.0 / (1.0 + np.exp(-z)) - y) / len(y))[:, None]
-    shifted = scores - scores.max(axis=1, keepdims=True)
-    log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-    target = np.eye(scores.shape[1])[y.astype(int)]
-    return float(-np.mean((log_p * target).sum(axis=1))), (np.exp(log_p) - target) / len(y)
-
-
-def accuracy_of(scores, y):
-    y = np.asarray(y)
-    predicted = (scores[:, 0] > 0.0) * 1.0 if scores.shape[1] == 1 else scores.argmax(axis=1)
-    return float(np.mean(predicted == y))
-
-
-def gradients(layers, X, y, activation, loss):
-    _, slope = ACTIVATIONS[activation]
-    outputs = forward(layers, X, activation)
-    value, delta = data_loss_and_delta(outputs[-1], y, loss)
-    inputs = [np.asarray(X, dtype=float), *outputs[:-1]]
-    grads = [None] * len(layers)
-    for i in range(len(layers) - 1, -1, -1):
-        if i != len(layers) - 1:
-            delta = delta * slope(outputs[i])
-        grads[i] = (delta.T @ inputs[i], delta.sum(axis=0))
-        delta = delta @ layers[i][0]
-    return value, grads, outputs[-1]
-
-
-class Run:
-    """What a mirrored fit leaves: the weights, and per step the loss, batch accuracy and validation numbers."""
-
-    def __init__(self, layers, activation):
-        self.layers, self.activation = layers, activation
-        self.loss, self.accuracy, self.val_data_loss, self.val_accuracy = [], [], [], []
-
-    def scores(self, X):
-        return forward(self.layers, X, self.activation)[-1]
-
-
-def mirror_fit(widths, X, y, seed=0, activation="relu", loss="bce", optimizer="sgd", lr=None, momentum=0.0, alpha=1e-4,
-               steps=100, batch_size=None, batch_seed=0, validation=None, on_step=None):
-    """fit(MLP(2, widths, activation=activation, seed=seed), X, y, ...) in numpy; lr: a number or a schedule lr(step)."""
-    layers = [(W.copy(), b.copy()) for W, b in numpy_mlp(2, widths, seed=seed)]
-    if lr is None:
-        lr = linear_decay(1.0, 0.1, steps) if optimizer == "sgd" else 0.01
-    schedule = lr if callable(lr) else (lambda step: lr)
-    X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
-    rng = random.Random(batch_seed)
-    run = Run(layers, activation)
-    state = [[np.zeros_like(p) for p in layer] for layer in layers]
-    second = [[np.zeros_like(p) for p in layer] for layer in layers]
-    for step in range(steps):
-        chosen = list(range(len(X))) if batch_size is None else rng.sample(range(len(X)), batch_size)
-        penalty = alpha * sum(float((p * p).sum()) for layer in layers for p in layer)
-        if validation is not None:
-            val_loss, _ = data_loss_and_delta(run.scores(validation[0]), validation[1], loss)
-            run.val_data_loss.append(val_loss)
-            run.val_accuracy.append(accuracy_of(run.scores(validation[0]), validation[1]))
-        value, grads, scores = gradients(layers, X[chosen], y[chosen], activation, loss)
-        run.loss.append(value + penalty)
-        run.accuracy.append(accuracy_of(scores, y[chosen]))
-        rate, t = schedule(step), step + 1
-        for layer, grad, m, v in zip(layers, grads, state, second):
-            for k in range(2):
-                g = grad[k] + 2.0 * alpha * layer[k]
-                if optimizer == "sgd":
-                    m[k][...] = momentum * m[k] - rate * g
-                    layer[k][...] += m[k]
-                else:
-                    m[k][...] = 0.9 * m[k] + 0.1 * g
-                    v[k][...] = 0.999 * v[k] + 0.001 * g * g
-                    layer[k][...] -= rate * (m[k] / (1 - 0.9**t)) / (np.sqrt(v[k] / (1 - 0.999**t)) + 1e-8)
-        if on_step:
-            on_step(step, run)
-    return run
-
-
-def test_the_mirror_takes_fits_steps():
-    X, y = load_dataset("moons", n_samples=30, noise=0.2, seed=3)
-    for options in [dict(optimizer="adam", lr=0.02, alpha=0.003), dict(optimizer="sgd", lr=linear_decay(0.5, 0.05, 4), momentum=0.5)]:
-        model = MLP(2, [5, 4, 1], activation="relu", seed=2)
-        history = fit(model, X, y, loss="bce", steps=4, batch_size=10, seed=1, validation=(X, y), progress=False, **options)
-        run = mirror_fit([5, 4, 1], X, y, seed=2, steps=4, batch_size=10, batch_seed=1, validation=(X, y), **options)
-        assert run.loss == pytest.approx(history.loss, rel=1e-9)
-        assert run.val_data_loss == pytest.approx(history.val_data_loss, rel=1e-9)
-        assert np.allclose(run.scores(X)[:, 0], [model(x).data for x in X], atol=1e-9)
-# ---- end of the mirror ----
 
 
 def test_the_mirror_takes_fits_steps_for_three_classes():

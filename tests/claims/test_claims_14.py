@@ -6,7 +6,6 @@ or 200 (the agreement is checked at every step, so a disagreement shows early). 
 (the notebook claims none; it ran on the CPU); that mps refuses float64 is checked only where mps exists.
 """
 
-import math
 import random
 import re
 
