@@ -7,7 +7,6 @@ must show its error in the widget (and a good one clear it). Each state is
 screenshotted to <notebook>-playground-<state>.png.
 """
 
-import hashlib
 import re
 import time
 

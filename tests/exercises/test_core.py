@@ -7,7 +7,7 @@ import pytest
 
 from micrograd_mlp.engine import Value
 from micrograd_mlp.exercises import Mistake, NotAnswered, as_number, call, exercise, expect_close, expect_exact
-from verdicts import assert_rejected, verdict
+from verdicts import verdict
 
 
 @exercise("the answer")
