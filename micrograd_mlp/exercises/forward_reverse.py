@@ -8,7 +8,7 @@ pair), then hidden expressions built from them, whose derivatives it compares wi
 its factors swapped or with a minus sign; the product of the two derivatives; a plain number treated as a variable
 (its own derivative added) or ignored in a product; ``3 + x`` or ``3 * x`` without ``__radd__``/``__rmul__``; a
 function's derivative without the chain-rule factor ``dot``, or with the input where the output belongs (1 − x²
-for tanh); the sign of sin's derivative; an operation that changes its operands or returns one of them; a
+for tanh), or tanh's with its brackets missing (1 − tanh²x·dx); the sign of sin's derivative; an operation that changes its operands or returns one of them; a
 derivative estimated by finite differences inside the class (not exact); and the package's own ``Value`` used to
 do the differentiating, or the course's own ``Dual`` handed in.
 
@@ -272,6 +272,9 @@ def _check_reflected(Student, operation, case, method, x, value, dot, slips):
         if "TypeError" in str(mistake) and "unsupported operand" in str(mistake):
             raise Mistake(f"{case} raised TypeError: Python tries the number's + or * first, then the Dual's {method}: "
                           f"define {method} (the same as the operation with the operands the other way round)") from None
+        if "RecursionError" in str(mistake):  # `return other + self` inside __radd__ asks __radd__ again, forever
+            raise type(mistake)(f"{mistake}: inside {method}, a plain number on the left hands the operation back to "
+                                f"Python, which calls {method} again; put the Dual on the left (self first)") from None
         raise
 
 
@@ -290,6 +293,8 @@ def _functions(Student):
             ((1 - t) * DA, "the slope of tanh squares tanh: 1 − tanh²(x)"),
             (t * DA, "the slope of tanh is 1 − tanh²(x), not tanh(x)"),
             (-t * t * DA, "the slope of tanh is 1 − tanh²(x): the 1 is missing"),
+            (1 - t * t * DA, "mind the brackets: dot multiplies the whole slope, (1 − tanh²x)·dx, not only the "
+                             "tanh² term"),
         ], "d tanh(x) = (1 − tanh²x)·dx"),
         ("sin", math.sin(A), math.cos(A) * DA, [
             (math.cos(A), "the chain rule multiplies the function's slope by the incoming dot: cos(x)·dx"),

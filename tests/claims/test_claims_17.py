@@ -88,16 +88,23 @@ def test_the_printed_count_tables_are_the_counts():
          "at $m = 200$ forward mode performs 600 operations and reverse mode 60,900, **101.5 times**",
          "the ratio is $(m + 3)/2$", "81,003 operations forward and 806 in reverse", "600 against 60,900")
     assert "100.5×" in printed(NB, "many_in = {}") and "101.5×" in printed(NB, "many_out = {}")
+    # one input, one output: the same order of cost, 3 operations against 6 (section 1 quotes it)
+    assert many_out[1][:2] == (3, 6)
+    says(NB, "for one step of section 4's trajectory we\ncount 3 operations against 6")
+    # reverse mode costs twice the loss's own operations, at every n (2n + 3 operations per evaluation)
+    says(NB, "in our count reverse mode computes the whole gradient for twice the operations of the loss itself")
+    assert all(many_in[n][1] == 2 * (2 * n + 3) for n in SIZES)
 
 
 def test_the_timing_statements_hold_in_the_stored_run():
     times = table(printed(NB, "many_in_time = {}"), 4)
     says(NB, "For one or two inputs both take a few hundredths of a millisecond or less",
          "twice the inputs, about four times the time or more", "reverse mode's about in\nproportion to $n$",
-         "by $n = 200$ forward mode takes hundreds of times longer in this run")
+         "by $n = 200$ forward mode takes over a hundred times longer in this run",
+         "The time ratios follow the count\nratios without being equal to them")
     assert all(times[n][k] < 0.1 for n in (1, 2) for k in (0, 1))  # milliseconds
     assert times[200][0] / times[100][0] >= 3.5 and 1.3 <= times[200][1] / times[100][1] <= 3.5
-    assert 100 <= times[200][2] < 1000
+    assert 100 <= times[200][2] < 1000  # over a hundred times longer
     out_times = table(printed(NB, "many_out_time = {}"), 4)
     assert out_times[200][2] > 10 and out_times[200][1] / out_times[100][1] > 2.5  # reverse grows like m²
     says(NB, "at the largest\nsizes the times have about the same slopes as the counts above them")
@@ -134,6 +141,14 @@ def test_the_jacobian_is_w_and_the_entry_counts():
     out = printed(NB, "for m_, n_ in")
     assert "16,384 entries" in out and "W̄ = ȳ xᵀ 1,024" in out and "36 entries" in out
     says(NB, "would\nhold 16,384 numbers, of which the gradient needs 1,024")
+    # dy/dW as an m × m × n array: only m·n entries (one in m) are not zero, and those are copies of x
+    says(NB, "$m \\times m \\times n$ numbers, of which only $m \\times n$ (one in $m$) are not\n  zero: $m$ copies of $\\mathbf{x}$")
+    m, n = 3, 4
+    x = np.arange(1.0, n + 1)
+    jacobian = np.zeros((m, m, n))  # [i, k, l] = dy_i / dW_kl
+    for i in range(m):
+        jacobian[i, i, :] = x
+    assert np.count_nonzero(jacobian) == m * n and all((jacobian[i, i] == x).all() for i in range(m))
     assert 16 * 16 * 64 == 16_384 and 16 * 64 == 1_024
 
 
@@ -169,10 +184,20 @@ def test_the_layer_rules_on_fresh_numbers():
 
 
 def test_outside_facts_name_their_source():
+    # Verified: Baydin, Pearlmutter, Radul and Siskind, JMLR 18(153):1-43, 2018 (section 3, "AD and its main modes";
+    # 3.1, forward mode, with dual numbers); Clifford, "Preliminary sketch of biquaternions", Proc. London Math. Soc.
+    # 4 (1873) 381-395; the cheap gradient principle as cited from Griewank and Walther (2008), a bound on operation
+    # counts; PyTorch's tutorial "A Gentle Introduction to torch.autograd" says, in the singular, "torch.autograd is an
+    # engine for computing vector-Jacobian product".
     says(NB, "Baydin et al., *Automatic differentiation in\nmachine learning: a survey*, JMLR 2018",
-         "Griewank and Walther", "*Evaluating Derivatives*, 2nd edition, SIAM\n2008", "cheap gradient principle",
-         "an engine for computing\nvector-Jacobian products")
+         "W. K. Clifford in 1873, in his *Preliminary sketch of biquaternions*",
+         "Griewank\nand Walther", "*Evaluating Derivatives*, 2nd edition, SIAM 2008", "cheap gradient principle",
+         "It bounds operations, not memory",
+         "*A Gentle Introduction to `torch.autograd`*",
+         "\"`torch.autograd` is an engine for computing vector-Jacobian product\"")
+    assert "vector-Jacobian products\"" not in prose(NB)  # the tutorial's words, not a paraphrase in quotes
     text = prose(NB)
+    assert "helps with section 5 but is not needed" in text and "## 5. The matrix view" in text
     assert "16_digits.ipynb" in text and "15_under_the_hood.ipynb" in text
 
 

@@ -321,6 +321,7 @@ MISTAKES = [
     (dict(tanh=unary(math.tanh, lambda a, da: math.tanh(a) * da)), ["x.tanh()", "not tanh(x)"]),
     (dict(tanh=unary(math.tanh, lambda a, da: -math.tanh(a) ** 2 * da)), ["x.tanh()", "the 1 is missing"]),
     (dict(tanh=unary(math.tanh, lambda a, da: da)), ["x.tanh()", "(1 − tanh²x)·dx"]),
+    (dict(tanh=unary(math.tanh, lambda a, da: 1 - math.tanh(a) ** 2 * da)), ["x.tanh()", "brackets"]),
     (dict(tanh=via_value_tanh), ["package's Value", "yourself"]),
     (dict(sin=unary(math.sin, lambda a, da: math.cos(a))), ["x.sin()", "incoming dot"]),
     (dict(sin=unary(math.sin, lambda a, da: math.sin(a) * da)), ["x.sin()", "cos, not sin"]),
@@ -399,7 +400,7 @@ def test_pytorch_autograd_inside_the_dual_is_refused():
 
 def test_a_recursing_radd_and_an_unlifted_number_get_an_error_verdict():
     result = rejected(variant(__radd__=lambda cls: lambda self, other: other + self), "RecursionError",
-                      "(a plain number) + x")
+                      "(a plain number) + x", "calls __radd__ again", "Dual on the left")
     assert result.result == "error"
     unlifted = variant(__add__=lambda cls: lambda self, other: cls(self.value + other.value, self.dot + other.dot))
     assert rejected(unlifted, "x + (a plain number)", "AttributeError").result == "error"
