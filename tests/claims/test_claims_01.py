@@ -31,7 +31,7 @@ def test_the_table_follows_3h_down_to_1e_7_then_breaks():
     assert errors[1e-16] == -14
     best = min(STEPS, key=lambda h: abs(errors[h]))  # "the most accurate estimate comes from h around 1e-7 or 1e-8"
     assert best in (1e-7, 1e-8)
-    assert 1e-7 < abs(errors[best]) < 1e-6  # "only about seven digits are correct"
+    assert 1e-7 < abs(errors[best]) < 1e-6  # "only seven to eight digits are correct"
 
 
 def test_pow_changes_no_row_but_the_order_of_the_multiplications_changes_five():
@@ -75,8 +75,8 @@ def test_central_difference_beats_forward_on_the_parabola():
 
 
 def test_the_cost_of_backpropagation_names_its_source():
-    text = says("01", "Griewank & Walther, *Evaluating\nDerivatives*")
-    assert "costs about as much as evaluating the function once" not in text
+    text = says("01", "with a constant of about 3 to 5 in the cost model of Griewank & Walther (*Evaluating Derivatives*")
+    assert "costs about as much as evaluating the function once" not in text and "at most about 5 times" not in text
 
 
 def test_a_computed_f_near_20_can_be_off_by_more_than_half_a_gap():

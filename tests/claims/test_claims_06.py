@@ -10,7 +10,8 @@ from micrograd_mlp import MLP
 
 def test_uniform_is_the_documented_formula_on_random():
     says("06", "`uniform(a, b)`, which draws our weights, is documented as `a + (b - a) * random()`",
-         "\"Notes on\nReproducibility\"")
+         "\"Notes on Reproducibility\"", "promises less: only that a compatible seeder stays available and that "
+         "`random()` keeps producing the same sequence", "Most other methods, `uniform` included, may change between")
     a, b = random.Random(7), random.Random(7)
     assert all(a.uniform(-1, 1) == -1 + 2 * b.random() for _ in range(1000))
 
