@@ -1,7 +1,7 @@
 """Notebook 09's claims, re-run with a numpy mirror of fit (the same steps, checked against the engine below), and
 its quoted numbers compared with the outputs they quote (nbval keeps those outputs equal to a re-execution).
 
-Claims tested: 15, one per test (test_numpy_mirror.py checks the mirror they use). None was too slow.
+Claims tested: 16, one per test (test_numpy_mirror.py checks the mirror they use). None was too slow.
 """
 
 import inspect
@@ -53,6 +53,34 @@ def test_the_default_schedule_collapses_on_seeds_1_3_5_and_ours_on_none_of_the_f
     out = printed(NB, "print(f\"{'learning rate':<19}\"")
     assert "6        0        3        0        5   collapsed steps" in out
     says(NB, "seeds 1, 3 and 5 collapse, each of them more than once", "A step half as long does not, on any of these seeds")
+
+
+def falls(accuracies):
+    """Each collapse, from the last step at >= 90% to the bottom of the fall: (steps to <= 55%, or None; the bottom)."""
+    episodes, k = [], 1
+    while k < len(accuracies):
+        if accuracies[k - 1] >= 0.9 and accuracies[k] < 0.9:
+            end = k
+            while end < len(accuracies) and accuracies[end] < 0.9:
+                end += 1
+            dip = accuracies[k - 1:end]
+            if min(dip) <= 0.6:
+                to_half = next((i for i, a in enumerate(dip) if a <= 0.55), None)
+                episodes.append((to_half, round(min(dip), 2)))
+            k = end
+        k += 1
+    return episodes
+
+
+def test_a_collapse_takes_two_or_three_steps_to_about_50_percent_but_one_of_six(circle_runs):
+    episodes = [e for s in SEEDS for e in falls(circle_runs["default", s].accuracy)]
+    assert len(episodes) == 6
+    fast = [steps for steps, _ in episodes if steps is not None]
+    assert len(fast) == 5 and all(2 <= steps <= 3 for steps in fast)
+    (slow_bottom,) = [bottom for steps, bottom in episodes if steps is None]
+    assert slow_bottom == 0.6
+    text = says(NB, "within two or three steps the\naccuracy drops to about 50% (in one of the six collapses more slowly, and only to 60%)")
+    assert "within one step" not in text
 
 
 def test_both_schedules_end_at_97_to_99_percent_on_new_points_on_seeds_1_to_5(circle_runs):
@@ -171,7 +199,8 @@ def test_adam_is_a_class_of_29_lines_whose_step_is_10():
 def test_doubling_the_width_multiplies_the_parameters_by_3_2_then_3_5():
     count = lambda w: len(MLP(2, [w, w, 1]).parameters())
     assert (round(count(16) / count(8), 1), round(count(32) / count(16), 1)) == (3.2, 3.5)
-    says(NB, "by 3.2 (from 8 to 16) and by 3.5 (from 16 to 32)")
+    says(NB, "by 3.2 (from 8 to 16) and by 3.5 (from 16 to 32)", "the number of local derivatives that every training step computes",
+         "(337 against 105), so each of its steps computes about three times as many local derivatives")
 
 
 def test_log_is_said_once_to_be_natural_and_no_ln_is_left():

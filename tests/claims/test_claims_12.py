@@ -1,7 +1,7 @@
 """Notebook 12's claims, re-run with a numpy mirror of fit (the same steps, checked against the engine below), and
 its quoted numbers compared with the outputs they quote (nbval keeps those outputs equal to a re-execution).
 
-Claims tested: 8, one per test (the two test_the_mirror_... tests check the mirror itself). None was too slow
+Claims tested: 10, one per test (the two test_the_mirror_... tests check the mirror itself). None was too slow
 with the mirror.
 """
 
@@ -15,7 +15,7 @@ from notebook_text import printed, prose, says
 from numpy_mirror import accuracy_of, data_loss_and_delta, mirror_fit
 from sklearn.model_selection import train_test_split
 
-from micrograd_mlp import MLP, fit, load_dataset
+from micrograd_mlp import MLP, data, fit, load_dataset
 from micrograd_mlp.optim import Adam
 
 NB = "12"
@@ -116,3 +116,17 @@ def test_the_notebooks_numpy_contest_takes_fits_steps_and_each_optimiser_has_one
     text = says(NB, "one learning rate, not tuned for this contest", "with one untuned learning rate\n  each, it beat SGD",
                 "the step is approximately bounded by $\\eta$")
     assert "a learning rate that works well for it" not in text
+
+
+def test_the_spiral_is_like_cs231ns_but_wound_more_tightly():
+    assert inspect.signature(data.spirals).parameters["turns"].default == 1.5
+    assert 4 / (2 * math.pi) < 0.7  # CS231n's case study: each arm spans 4 radians of angle, about 0.64 of a turn
+    text = says(NB, "a three-armed spiral like the one in the case study of Stanford's",
+                "course, wound more tightly (one and a half turns per\narm)", "Each arm makes one and a half turns")
+    assert "the classic three-armed spiral" not in text
+
+
+def test_sgd_same_multiple_of_the_gradient_qualified_for_momentum():
+    text = says(NB, "SGD moves every parameter by the same multiple of its gradient (with momentum, as in section 6, of a decaying\nsum of its recent gradients)",
+                "We use SGD with momentum 0.9")
+    assert "## 6. Mini-batches" in text

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from notebook_text import printed, prose, says
 
-from micrograd_mlp import Value
+from micrograd_mlp import MLP, Value
 from micrograd_mlp import benchmark as bm
 
 NB = "15"
@@ -206,13 +206,18 @@ def test_value_sizes():
 
 
 def test_chain_and_collector():
-    says(NB, "exceeds 700, it scans the\nyoung objects; every tenth time", "`gc.set_threshold`",
+    says(NB, "exceeds 700, it scans the\nyoung objects; once it has done that more than ten times, so on every eleventh scan",
+         "`gc.set_threshold`",
          "The collector ran about a thousand times and freed nothing", "two to three times faster",
          "the chain costs microseconds per operation", "thousands\nof times more than the nanosecond or less")
     out = printed(NB, "paused_seconds = bm.time_chain(depth")
     assert "gc.get_threshold(): (700, 10, 10)" in out
     runs, freed = number(r"ran ([0-9]+) times", out), number(r"and freed ([0-9]+) objects", out)
     assert 700 <= runs <= 1500 and freed <= 10
+    young, older = (int(n) for n in re.search(r"generations 0, 1, 2: ([0-9]+), ([0-9]+),", out).groups())
+    assert 10.5 <= young / older <= 11.5  # the second generation runs on every eleventh scan, not every tenth
+    says(NB, f"(section 6 prints {young:,} scans of the young and {older} of the older)")
+    assert "every tenth time" not in prose(NB)
     assert 2 <= number(r"([0-9.]+)× as long", out) <= 3
     per_op = number(r"([0-9.]+) µs per operation", out)
     ns_per_madd = number(r"([0-9.]+) ns each", printed(NB, "big @ big"))
@@ -248,8 +253,10 @@ def panels():
 
 
 def test_the_gap_grows_with_the_batch_and_the_width():
-    says(NB, "From 100 points on, twice the points cost about twice the time",
-         "from width 8 on, twice the width costs about two to three times", "numpy's\nline rises far more slowly",
+    says(NB, "from 100 points on, twice the points cost about twice the time",
+         "from width 8 on, twice the width costs\nthe engine only about two to three times as much", "numpy's\nline rises far more slowly",
+         "a point costs $2h + h^2 + h = h^2 + 3h$ multiply-adds", "each doubling of the width multiplies them by more than three",
+         "only at the largest width does the square take over, and the ratio (3.1) comes close to theirs",
          "in each panel of this\nrun it is several times larger at the largest size than at the smallest, reaching a few hundred times")
     by_batch, by_width = panels()
     for (s0, e0, _, _), (s1, e1, _, _) in zip(by_batch, by_batch[1:]):
@@ -258,6 +265,17 @@ def test_the_gap_grows_with_the_batch_and_the_width():
     for (s0, e0, _, _), (s1, e1, _, _) in zip(by_width, by_width[1:]):
         if s0 >= 8:
             assert 1.5 <= e1 / e0 <= 3.5, (s0, s1)
+    width_table = printed(NB, "show(batch_sizes, by_batch").strip().split("\n\n")[1]
+    printed_growth = re.findall(r"×\s+([0-9.]+)\s+[0-9.]+$", width_table, re.M)  # the column engine ×
+    says(NB, "(" + ", ".join(printed_growth[:-1]) + f" and {printed_growth[-1]} in the second table)")
+    width_growth = [float(g) for g in printed_growth]
+    assert len(width_growth) == len(by_width) - 1
+    assert max(width_growth) == width_growth[-1]  # the largest width grows most, closest to the multiply-adds
+    multiply_adds = [len(MLP(2, [w, w, 1]).parameters()) - (2 * w + 1) for w, *_ in by_width]  # weights, biases left out
+    assert multiply_adds == [w * w + 3 * w for w, *_ in by_width]
+    assert all(b / a > 3 and b / a > g for a, b, g in zip(multiply_adds[:-1], multiply_adds[1:], width_growth))
+    assert all(g < 3 for g in width_growth[:-1])  # only the largest width comes close to the multiply-adds
+    assert "Not four times" not in prose(NB)
     for table in (by_batch, by_width):
         first, last = table[0], table[-1]
         assert last[3] >= 3 * first[3] and 100 <= last[3] < 1000
@@ -265,7 +283,7 @@ def test_the_gap_grows_with_the_batch_and_the_width():
 
 
 def test_decision_boundary_grid():
-    says(NB, "The grid takes numpy milliseconds; point by point, the scalar engine takes dozens of times longer or more")
+    says(NB, "The grid takes numpy a fraction of a second; point by point, the scalar engine takes dozens of times longer or more")
     out = printed(NB, "plots.predict(fast, grid)")
     assert number(r"predict\): ([0-9.]+) ms", out) < 1000 and number(r"([0-9]+)× as long", out) >= 20
 
@@ -281,7 +299,9 @@ def test_pytorch_agrees():
 
 
 def test_intro_and_recap():
-    text = says(NB, "A 90-minute lecture", "marked *optional*", "by an order of magnitude or more at the demo's size",
+    text = says(NB, "About 80 minutes of core material, for a 90-minute lecture", "take about 60 minutes",
+                "section 7 (why frameworks use tensors) about 15, section 8 and the recap about 5", "about 25 minutes more",
+                "marked *optional*", "by an order of magnitude or more at the demo's size",
                 "makes the plain step several times faster", "less than three times as fast as the fast path",
                 "numpy is an order of magnitude or more faster again")
     for heading in ("## 4. Memory: what a node costs (optional)",
@@ -292,6 +312,9 @@ def test_intro_and_recap():
     assert "a few microseconds per operation" not in text and "keeps no children" not in text
     assert "every other real framework" not in text and "some hundreds of milliseconds" not in text
     says(NB, "(sections 5 and 6 show it on a chain)", "It is a *floor* for scalar code in Python")
+    assert 60 + 15 + 5 == 80
+    says(NB, "why a linear layer is one node with two matrix products\n  and a sum in its backward pass")
+    assert "one node with three matrix products" not in text
 
 
 def test_readme_speed_section_quotes_results_md():
