@@ -218,6 +218,58 @@ def test_blitted_frames_equal_a_figure_drawn_from_scratch():
         assert (blitted == fresh).all(), f"after {e.steps} steps"
 
 
+def test_a_fast_frame_is_the_figure_as_a_png():
+    e = Experiment(**SMALL)
+    e.step(5)
+    dashboard = Dashboard(e)
+    picture = Image.open(io.BytesIO(dashboard.png()))
+    assert picture.format == "PNG" and picture.mode == "RGB"
+    assert (np.asarray(picture) == np.asarray(dashboard.image())).all()
+
+
+def test_the_scores_are_painted_as_matplotlib_would_show_them():
+    """The boundary panel's colours, painted by matrix products, against imshow's (bilinear on the data, 60%)."""
+    e = Experiment(**SMALL)
+    e.step(20)
+    dashboard = Dashboard(e)
+    dashboard.image()
+    canvas = dashboard.figure.canvas
+    canvas.restore_region(dashboard._background)
+    dashboard._paint_scores(np.asarray(canvas.buffer_rgba()))
+    painted = np.asarray(canvas.buffer_rgba())[:, :, :3].astype(int)
+    scores, limit = dashboard._scores
+    ax = dashboard._scores_ax
+    image = ax.imshow(scores, origin="lower", extent=(*ax.get_xlim(), *ax.get_ylim()), cmap=playground.SCORE_COLOURS,
+                      alpha=0.6, aspect="auto", interpolation="bilinear", interpolation_stage="data",
+                      vmin=-limit, vmax=limit, animated=True)
+    canvas.restore_region(dashboard._background)
+    ax.draw_artist(image)
+    shown = np.asarray(canvas.buffer_rgba())[:, :, :3].astype(int)
+    rows, columns, _ = dashboard._scores_box
+
+    def near(dy, dx):  # each painted pixel against imshow's pixel (dy, dx) away
+        return np.abs(painted[rows, columns] - shown[rows.start + dy:rows.stop + dy, columns.start + dx:columns.stop + dx]).max(axis=2) <= 2
+
+    assert near(0, 0).mean() > 0.95  # equal but for rounding
+    # the rest where one band of colour meets the next: the border a pixel away
+    assert np.logical_or.reduce([near(dy, dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1)]).all()
+
+
+def test_a_title_number_follows_its_words():
+    e = Experiment(**SMALL)
+    e.step(12)
+    dashboard = Dashboard(e)
+    dashboard.image()
+    renderer = dashboard.figure.canvas.get_renderer()
+    for ax, words, _, number in dashboard._titles:
+        title = ax.title.get_window_extent(renderer)
+        assert ax.title.get_text() == words and number.get_text()
+        digits = number.get_window_extent(renderer)
+        assert abs(digits.y0 - title.y0) < 1 and 0 <= digits.x0 - title.x1 < 8
+        assert abs((title.x0 + digits.x1) / 2 - (ax.bbox.x0 + ax.bbox.x1) / 2) < 12  # about centred
+    assert dashboard._step_title.get_text() == "12"
+
+
 def test_the_network_picture_follows_the_weights():
     e = Experiment(**SMALL)
     e.step(5)
