@@ -7,7 +7,10 @@ then the frame drawn and encoded as the PNG the widget shows. Steps per second
 and redraws per second are both counted over that whole loop, so each pays for
 the other, as on screen. The goals (issue 9) are at least 40 steps/s and 8
 redraws/s. What the widget adds on top (sending the PNG to the browser) is not
-counted.
+counted. Most of the loop is training: on this 2-core machine, 5 steps of the
+engine take 80–120 ms (more when the other core is busy), a frame ~20 ms
+(~33 ms before issue 18, defect 10; at load 3, ~29 ms against ~77 ms), so the
+goals stand or fall with the training step.
 
     python benchmarks/playground.py
 """

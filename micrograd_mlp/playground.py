@@ -55,7 +55,7 @@ DATASETS = ("moons", "circles", "xor", "spirals")
 ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear")
 LOSSES = tuple(name for name, labels in LABELS.items() if labels != "classes")  # one output: two classes
 MAX_LAYERS, MAX_WIDTH = 6, 64  # the drawing and the live speed are made for small networks
-STEPS_PER_FRAME = 5  # training steps between two redraws while playing: ~85 ms of training, ~15 ms of drawing
+STEPS_PER_FRAME = 5  # training steps between two redraws while playing: ~85 ms of training, ~20 ms of drawing
 PLAY_LIMIT = 1000  # one press of play trains at most this many steps, so a forgotten playground stops using the CPU
 GRID = 100  # the boundary is drawn from the scores on a GRID × GRID mesh
 
@@ -312,9 +312,9 @@ class Dashboard:
     and draws only the moving parts on top (blitting). The background is drawn
     again only when the curves outgrow their axes.
 
-    A frame costs ~15 ms (it was ~35 ms, issue 18): the scores' colours are painted
-    straight into the canvas by two matrix products (``_paint_scores``, as imshow
-    showed them); a title's words are part of the background and only its number is
+    A frame costs ~20 ms (it was ~33 ms; on a busy machine ~29 against ~77 ms,
+    issue 18): the scores' colours are painted straight into the canvas by two
+    matrix products (``_paint_scores``, as imshow showed them); a title's words are part of the background and only its number is
     drawn (matplotlib draws text a letter at a time); the grid's scores take numpy's
     matrix products on one thread (two threads stall on a busy machine); the PNG's
     rows go unfiltered to zlib (``_png``). What is left: the weights (~3 ms), the
