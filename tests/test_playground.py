@@ -6,11 +6,8 @@ import threading
 
 import numpy as np
 import pytest
-from IPython.core.interactiveshell import InteractiveShell
-from IPython.utils.capture import capture_output
 from matplotlib.colors import to_rgba
 from PIL import Image
-from traitlets.config import Config
 
 from micrograd_mlp import playground
 from micrograd_mlp.plots import predict
@@ -32,28 +29,6 @@ from micrograd_mlp.playground import (
 
 SMALL = {"n_samples": 40, "hidden": (4,)}  # quick to train and draw
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-
-
-@pytest.fixture
-def notebook_cell():
-    """Run a cell ending in a widget in an IPython shell, as a notebook's kernel does; return what it displayed.
-
-    The same for ipywidgets 7 and 8: each displays widgets through a method the other lacks, so the
-    test goes through IPython's own display, not a method of the widget.
-    """
-    config = Config()
-    config.HistoryManager.enabled = False  # no history file written by the tests
-    shell = InteractiveShell.instance(config=config)
-
-    def run(widget):
-        shell.user_ns["widget"] = widget
-        with capture_output() as captured:
-            result = shell.run_cell("widget")
-        result.raise_error()
-        return [output.data for output in captured.outputs]
-
-    yield run
-    InteractiveShell.clear_instance()
 
 
 # ---------------------------------------------------------------- settings

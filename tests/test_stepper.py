@@ -7,10 +7,7 @@ import random
 import subprocess
 
 import pytest
-from IPython.core.interactiveshell import InteractiveShell
-from IPython.utils.capture import capture_output
 from PIL import Image
-from traitlets.config import Config
 
 from micrograd_mlp import stepper
 from micrograd_mlp.engine import Value
@@ -21,28 +18,6 @@ from micrograd_mlp.stepper import BackwardStepper, backward_trace, lecture_neuro
 GIF_SIGNATURE = b"GIF89a"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-
-
-@pytest.fixture
-def notebook_cell():
-    """Run a cell ending in a widget in an IPython shell, as a notebook's kernel does; return what it displayed.
-
-    The same for ipywidgets 7 and 8: each displays widgets through a method the other lacks, so the
-    test goes through IPython's own display, not a method of the widget.
-    """
-    config = Config()
-    config.HistoryManager.enabled = False  # no history file written by the tests
-    shell = InteractiveShell.instance(config=config)
-
-    def run(widget):
-        shell.user_ns["widget"] = widget
-        with capture_output() as captured:
-            result = shell.run_cell("widget")
-        result.raise_error()
-        return [output.data for output in captured.outputs]
-
-    yield run
-    InteractiveShell.clear_instance()
 
 
 def reuse():
