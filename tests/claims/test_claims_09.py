@@ -178,7 +178,7 @@ def test_the_watched_run_stalls_near_66_percent_from_step_5_to_22_then_passes_90
     assert all(0.64 <= a <= 0.69 for a in run.accuracy[5:23])
     assert all(v <= a for v, a in zip(run.val_accuracy[5:23], run.accuracy[5:23]))  # new points a little lower
     assert max(run.accuracy[22:42]) > 0.9
-    out = printed(NB, 'stages = {"start"')
+    out = printed(NB, 'print("training accuracy: "')
     assert "start 59%, after 5 steps 67%, after 15 steps 68%, after 30 steps 77%, after 60 steps 98%" in out
     says(NB, "its 59% is", "(67%)", "(68%)", "(77%)", "98% of the training points", "within twenty steps")
 
