@@ -255,7 +255,7 @@ def panels():
 
 def test_the_gap_grows_with_the_batch_and_the_width():
     says(NB, "from 100 points on, twice the points cost about two to two and a half times the time in this run",
-         "yet in this one run, from width 8 on, twice the width\ncost the engine only about two to three times as much",
+         "yet in this one run, from width 4 on, twice the width\ncost the engine only about 1.8 to 3 times as much",
          "numpy's\nline rises far more slowly",
          "a point costs $2h + h^2 + h = h^2 + 3h$ multiply-adds", "each doubling of the width multiplies them by more than three",
          "Only at the largest width does the ratio (3.1) come close to theirs",
