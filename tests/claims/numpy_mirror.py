@@ -10,20 +10,10 @@ import random
 
 import numpy as np
 
-from micrograd_mlp.diagnostics import numpy_mlp
+from micrograd_mlp.diagnostics import numpy_forward, numpy_mlp
 from micrograd_mlp.optim import linear_decay
 
-ACTIVATIONS = {"tanh": (np.tanh, lambda h: 1.0 - h * h), "relu": (lambda z: np.maximum(z, 0.0), lambda h: (h > 0.0) * 1.0)}
-
-
-def forward(layers, X, activation):
-    f, _ = ACTIVATIONS[activation]
-    outputs, signal = [], np.asarray(X, dtype=float)
-    for i, (W, b) in enumerate(layers):
-        z = signal @ W.T + b
-        signal = z if i == len(layers) - 1 else f(z)
-        outputs.append(signal)
-    return outputs
+SLOPES = {"tanh": lambda h: 1.0 - h * h, "relu": lambda h: (h > 0.0) * 1.0}  # each activation's slope, from its output
 
 
 def data_loss_and_delta(scores, y, loss):
@@ -45,8 +35,8 @@ def accuracy_of(scores, y):
 
 
 def gradients(layers, X, y, activation, loss):
-    _, slope = ACTIVATIONS[activation]
-    outputs = forward(layers, X, activation)
+    slope = SLOPES[activation]
+    outputs = numpy_forward(layers, X, activation)
     value, delta = data_loss_and_delta(outputs[-1], y, loss)
     inputs = [np.asarray(X, dtype=float), *outputs[:-1]]
     grads = [None] * len(layers)
@@ -66,7 +56,7 @@ class Run:
         self.loss, self.accuracy, self.val_data_loss, self.val_accuracy = [], [], [], []
 
     def scores(self, X):
-        return forward(self.layers, X, self.activation)[-1]
+        return numpy_forward(self.layers, X, self.activation)[-1]
 
 
 def mirror_fit(widths, X, y, seed=0, activation="relu", loss="bce", optimizer="sgd", lr=None, momentum=0.0, alpha=1e-4,
