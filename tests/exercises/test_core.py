@@ -2,6 +2,8 @@
 
 from fractions import Fraction
 
+import time
+
 import numpy as np
 import pytest
 
@@ -128,3 +130,32 @@ def test_an_endless_loop_is_stopped_even_when_it_swallows_the_first_alarm():
 
     verdict = check_loops.grade(stubborn)
     assert verdict.result == "timeout" and "a case" in verdict.message
+
+
+@pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")  # an exception lost in the callback
+def test_the_alarm_waits_until_it_is_out_of_a_garbage_collector_callback():
+    import gc
+
+    calls = []
+
+    def slow_callback(phase, info):  # busy, once, when the alarm first fires: the alarm must not land here
+        if phase == "start" and not calls:
+            calls.append(phase)
+            end = time.perf_counter() + 0.4
+            while time.perf_counter() < end:
+                pass
+
+    @exercise("loops", seconds=0.2)
+    def check_loops(function):
+        call(function, case="a case")
+
+    def allocating_loop():
+        while True:
+            [[] for _ in range(1000)]  # containers: the collector runs, and with it the slow callback
+
+    gc.callbacks.append(slow_callback)
+    try:
+        verdict = check_loops.grade(allocating_loop)
+    finally:
+        gc.callbacks.remove(slow_callback)
+    assert calls and verdict.result == "timeout"
