@@ -132,7 +132,6 @@ def test_an_endless_loop_is_stopped_even_when_it_swallows_the_first_alarm():
     assert verdict.result == "timeout" and "a case" in verdict.message
 
 
-@pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")  # an exception lost in the callback
 def test_the_alarm_waits_until_it_is_out_of_a_garbage_collector_callback():
     import gc
 
