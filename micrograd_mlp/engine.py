@@ -20,6 +20,7 @@ gradient is computed. ``fit`` stops with a message once the loss is not finite.
 
 import functools
 import gc
+import itertools
 import math
 import numbers
 import operator
@@ -275,35 +276,53 @@ class Value:
         numbers (constants, which get no gradient). Gives the same numbers as the
         explicit graph of ``*``, ``+`` and the activation, with a small fraction of its nodes.
         """
+        return Value.neurons([weights], [bias], [inputs], activation)[0][0]
+
+    @staticmethod
+    def neurons(weights, biases, points, activation="linear"):
+        """A layer of neurons at many points: ``out[p][j]`` is ``neuron(weights[j], points[p], biases[j], activation)``.
+
+        The same nodes as a ``neuron`` call per neuron and point, but each weight's number
+        is read once for all the points (a training batch), not once per point.
+        """
         try:
             act = ACTIVATIONS[activation]
         except (KeyError, TypeError):  # TypeError: not even a possible name, e.g. a list
             raise ValueError(f"unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}") from None
-        n = len(inputs)
-        if len(weights) != n:
-            raise ValueError(f"a neuron needs one input per weight: got {len(weights)} weights and {n} inputs")
-        try:
-            w = [wi.data for wi in weights]
-            values_in = n and isinstance(inputs[0], Value)
-            x = [xi.data for xi in inputs] if values_in else inputs
-            z = sum(map(operator.mul, w, x), bias.data)
-        except (AttributeError, TypeError):  # e.g. a weight that is a plain number: _neuron_inputs says which
-            z = None
-        if type(z) is not float:  # not all Values and floats: check each argument, and turn numpy numbers into floats
-            return Value.neuron(weights, _neuron_inputs(weights, inputs, bias), bias, activation)
-        out, slope = act(z)
         op = f"{activation}(w·x+b)"
-        if not _grad_enabled:  # no graph is kept, so the local derivatives need not be computed
-            return _result(out, op, (), ())
-        if values_in:
-            children, local_grads = (*weights, *inputs, bias), (*x, *w, 1.0)
-        else:
-            children, local_grads = (*weights, bias), (*x, 1.0)
-        if slope == 0.0:  # a ReLU that is off: it keeps its children, and passes none of them any gradient
-            local_grads = _zeros(len(children))
-        elif slope != 1.0:
-            local_grads = tuple([g * slope for g in local_grads])
-        return _result(out, op, children, local_grads)
+        rows = _weight_rows(weights, biases)
+        outputs = []
+        for inputs in points:
+            n = len(inputs)
+            if n != len(rows[0][2]):
+                raise ValueError(f"a neuron needs one input per weight: got {len(rows[0][2])} weights and {n} inputs")
+            values_in = n and isinstance(inputs[0], Value)
+            try:
+                x = [xi.data for xi in inputs] if values_in else inputs
+                zs = [sum(map(operator.mul, w, x), b_data) for _, _, w, b_data in rows]
+            except (AttributeError, TypeError):  # e.g. a mix of Values and numbers
+                zs = None
+            if zs is None or type(zs[0]) is not float:  # the weights hold floats: an odd input makes every z odd
+                # not all Values and floats: _neuron_inputs says what is wrong, or turns numpy numbers into floats
+                for ws, b in zip(weights, biases):
+                    checked = _neuron_inputs(ws, inputs, b)
+                outputs += Value.neurons(weights, biases, [checked], activation)
+                continue
+            if not _grad_enabled:  # no graph is kept, so the local derivatives need not be computed
+                outputs.append([_result(act(z)[0], op, (), ()) for z in zs])
+                continue
+            layer = []
+            for (ws, b, w, _), z in zip(rows, zs):
+                out, slope = act(z)
+                children = (*ws, *inputs, b) if values_in else (*ws, b)
+                if slope == 0.0:  # a ReLU that is off: it keeps its children, and passes none of them any gradient
+                    local_grads = _zeros(len(children))
+                else:  # d/dwᵢ = act'(z)·xᵢ, d/dxᵢ = act'(z)·wᵢ (for Value inputs) and d/db = act'(z)
+                    slopes = itertools.repeat(slope)
+                    local_grads = (*map(operator.mul, x, slopes), *(map(operator.mul, w, slopes) if values_in else ()), slope)
+                layer.append(_result(out, op, children, local_grads))
+            outputs.append(layer)
+        return outputs
 
     # --- backpropagation ----------------------------------------------------------------
 
@@ -413,6 +432,24 @@ def _power_slope(x, k):
         ) from None
     except OverflowError:
         raise _too_large(f"the slope of x ** {k!r} at {x!r}") from None
+
+
+def _weight_rows(weights, biases):
+    """For each neuron: (its weights as a tuple, its bias, the weights' numbers, the bias's number), or a clear error."""
+    if len(weights) != len(biases) or not weights:
+        raise ValueError(f"a layer needs one bias per row of weights, and at least one neuron: "
+                         f"got {len(weights)} rows of weights and {len(biases)} biases")
+    try:
+        rows = [(tuple(ws), b, [wi.data for wi in ws], b.data) for ws, b in zip(weights, biases)]
+    except (AttributeError, TypeError):  # e.g. a weight that is a plain number
+        rows = None
+    if rows is None or any(type(w) is not float for _, _, ws, b in rows for w in (*ws, b)):
+        for ws, b in zip(weights, biases):
+            _neuron_inputs(ws, [], b)  # raises, naming the weight that is not a Value holding a float
+        raise TypeError(f"a neuron's weights must be a list of Values, got {weights!r}")
+    if any(len(row[2]) != len(rows[0][2]) for row in rows):
+        raise ValueError(f"the neurons of a layer need as many weights each: got {[len(row[2]) for row in rows]}")
+    return rows
 
 
 def _neuron_inputs(weights, inputs, bias):

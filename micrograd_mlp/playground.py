@@ -58,6 +58,7 @@ MAX_LAYERS, MAX_WIDTH = 6, 64  # the drawing and the live speed are made for sma
 STEPS_PER_FRAME = 5  # training steps between two redraws while playing: ~85 ms of training, ~20 ms of drawing
 PLAY_LIMIT = 1000  # one press of play trains at most this many steps, so a forgotten playground stops using the CPU
 GRID = 100  # the boundary is drawn from the scores on a GRID × GRID mesh
+FIRST_STEPS_SHOWN = 50  # the curves' step axis starts this long: a new scale redraws the whole figure (~60 ms)
 
 POSITIVE_WEIGHT, NEGATIVE_WEIGHT = "#2166ac", "#e08214"  # blue and orange, as in TensorFlow Playground
 THINNEST, THICKEST = 0.2, 3.0  # line widths (points) of a zero weight and of the largest weight
@@ -478,7 +479,7 @@ class Dashboard:
         # weights of the GRID cells for each pixel column, and each pixel row (bottom row = cell 0)
         self._columns = _bilinear(right - left, GRID).T
         self._rows = _bilinear(bottom - top, GRID)[::-1]
-        self._score_colours = 0.6 * 255 * SCORE_COLOURS(np.arange(SCORE_COLOURS.N))[:, :3]
+        self._score_colours = (0.6 * 255 * SCORE_COLOURS(np.arange(SCORE_COLOURS.N))[:, :3]).astype(np.float32)
 
     def _paint_scores(self, pixels):
         """Paint the scores' colours over the boundary panel's box of ``pixels`` (the canvas, RGBA rows)."""
@@ -486,14 +487,14 @@ class Dashboard:
         with _one_blas_thread():
             smooth = self._rows @ scores @ self._columns
         bands = np.clip(((smooth + limit) * (SCORE_COLOURS.N / (2 * limit))).astype(int), 0, SCORE_COLOURS.N - 1)
-        box = pixels[self._scores_box]
-        box[...] = self._score_colours[bands] + 0.4 * box + 0.5  # +0.5: rounded to the nearest level
+        np.add(self._score_colours[bands], self._under_scores, out=pixels[self._scores_box], casting="unsafe")
 
     def _limits(self):
-        """The curves' axes limits, rounded up to 1, 2 or 5 × a power of ten so that they rarely change."""
+        """The curves' axes limits, rounded up to 1, 2 or 5 × a power of ten so that they rarely change
+        (the steps' at least FIRST_STEPS_SHOWN: the first ten frames share one background)."""
         h = self.experiment.history
         finite = [v for v in h.loss + h.val_loss if math.isfinite(v)]
-        return _round_up(max(self.experiment.steps, 10)), _round_up(max(finite, default=1.0))
+        return _round_up(max(self.experiment.steps, FIRST_STEPS_SHOWN)), _round_up(max(finite, default=1.0))
 
     def image(self):
         """The figure, brought up to date, as a PIL image."""
@@ -511,6 +512,8 @@ class Dashboard:
             self._loss_ax.set_ylim(0, loss)
             canvas.draw()  # everything that does not move
             self._background, self._background_limits = canvas.copy_from_bbox(self.figure.bbox), limits
+            # what shows through the scores' colours, 40% of the background (+0.5: rounded to the nearest level)
+            self._under_scores = (0.4 * np.asarray(canvas.buffer_rgba())[self._scores_box] + 0.5).astype(np.float32)
         canvas.restore_region(self._background)
         pixels = np.asarray(canvas.buffer_rgba())
         self._paint_scores(pixels)

@@ -150,7 +150,7 @@ class Trainer:
         step_lr = self.optimizer.current_lr()
         with gc_paused():
             try:
-                scores = [self._forward(x) for x in batch_X]
+                scores = self.model.outputs(batch_X) if isinstance(self.model, MLP) else [self._forward(x) for x in batch_X]
                 total = self.loss_fn(scores, batch_y)
                 penalty = l2_penalty(self.model.parameters(), self.alpha) if self.alpha else Value(0.0)
                 if self.alpha:

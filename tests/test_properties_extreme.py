@@ -454,6 +454,54 @@ def test_a_label_that_is_not_a_string_is_refused_by_value(label):
 
 
 @FAST
+@given(data=st.data(), n_in=st.integers(0, 3), n_out=st.integers(1, 3), n_points=st.integers(0, 4),
+       activation=st.sampled_from(ACTS), as_values=st.booleans())
+def test_a_layer_at_many_points_builds_the_graph_of_one_neuron_per_point(data, n_in, n_out, n_points, activation, as_values):
+    # Value.neurons reads each weight once for every point: each point's nodes must be the explicit graph's
+    # numbers, and exactly the nodes of a call for that point alone (children, local derivatives), bad numbers included
+    rows = [[Value(w) for w in data.draw(st.lists(floats, min_size=n_in, max_size=n_in))] for _ in range(n_out)]
+    biases = [Value(b) for b in data.draw(st.lists(floats, min_size=n_out, max_size=n_out))]
+    numbers = [data.draw(st.lists(floats, min_size=n_in, max_size=n_in)) for _ in range(n_points)]
+    points = [[Value(x) for x in xs] if as_values else xs for xs in numbers]
+    layer = Value.neurons(rows, biases, points, activation)
+    assert len(layer) == n_points and all(len(out) == n_out for out in layer)
+    for inputs, out in zip(points, layer):
+        (alone,) = Value.neurons(rows, biases, [inputs], activation)
+        explicit_inputs = inputs if as_values else [Value(x) for x in inputs]
+        for ws, b, node, twin in zip(rows, biases, out, alone):
+            explicit = _explicit_neuron(ws, explicit_inputs, b, activation)
+            assert same(node.data, explicit.data), (node.data, explicit.data)
+            assert node.children == twin.children == ((*ws, *inputs, b) if as_values else (*ws, b))
+            assert all(map(same, node.local_grads, twin.local_grads)) and len(node.local_grads) == len(node.children)
+
+
+@FAST
+@given(x=st.lists(st.lists(st.one_of(floats, st.integers(-3, 3)), min_size=2, max_size=2), max_size=4),
+       activation=st.sampled_from(ACTS), seed=st.integers(0, 3))
+def test_an_mlp_at_many_points_gives_what_it_gives_one_point_at_a_time(x, activation, seed):
+    model = MLP(2, [3, 2], activation=activation, seed=seed)
+    together, alone = model.outputs(x), [model(point) for point in x]
+    for many, one in zip(together, alone, strict=True):
+        assert [v.data for v in many] == [v.data for v in one] or all(map(same, [v.data for v in many], [v.data for v in one]))
+        assert [v.local_grads for v in many] == [v.local_grads for v in one] or all(
+            same(a, b) for u, v in zip(many, one) for a, b in zip(u.local_grads, v.local_grads)
+        )
+
+
+def test_a_layer_at_many_points_names_what_is_wrong():
+    w, b = [Value(0.5), Value(-0.5)], Value(0.0)
+    with pytest.raises(ValueError, match="2 weights and 3 inputs"):
+        Value.neurons([w], [b], [[1.0, 2.0], [1.0, 2.0, 3.0]], "tanh")  # the second point
+    with pytest.raises(ValueError, match="one bias per row of weights.*2 rows of weights and 1 biases"):
+        Value.neurons([w, w], [b], [[1.0, 2.0]], "tanh")
+    with pytest.raises(ValueError, match=r"as many weights each: got \[2, 1\]"):
+        Value.neurons([w, [Value(1.0)]], [b, b], [[1.0, 2.0]], "tanh")
+    with pytest.raises(TypeError, match="not a mix"):
+        Value.neurons([w], [b], [[Value(1.0), Value(2.0)], [Value(1.0), 2.0]], "tanh")
+    assert [out[0].data for out in Value.neurons([w], [b], [[1.0, 2.0], np.array([3.0, 1.0])], "linear")] == [-0.5, 1.0]
+
+
+@FAST
 @given(n_weights=st.integers(0, 4), n_inputs=st.integers(0, 4), as_values=st.booleans())
 def test_a_neuron_with_mismatched_lengths_names_both(n_weights, n_inputs, as_values):
     assume(n_weights != n_inputs)
