@@ -442,11 +442,9 @@ def _weight_rows(weights, biases):
     try:
         rows = [(tuple(ws), b, [wi.data for wi in ws], b.data) for ws, b in zip(weights, biases)]
     except (AttributeError, TypeError):  # e.g. a weight that is a plain number
-        rows = None
-    if rows is None or any(type(w) is not float for _, _, ws, b in rows for w in (*ws, b)):
         for ws, b in zip(weights, biases):
             _neuron_inputs(ws, [], b)  # raises, naming the weight that is not a Value holding a float
-        raise TypeError(f"a neuron's weights must be a list of Values, got {weights!r}")
+        raise TypeError(f"a neuron's weights must be a list of Values, got {weights!r}") from None
     if any(len(row[2]) != len(rows[0][2]) for row in rows):
         raise ValueError(f"the neurons of a layer need as many weights each: got {[len(row[2]) for row in rows]}")
     return rows
