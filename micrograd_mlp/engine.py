@@ -302,7 +302,7 @@ class Value:
                 zs = [sum(map(operator.mul, w, x), b_data) for _, _, w, b_data in rows]
             except (AttributeError, TypeError):  # e.g. a mix of Values and numbers
                 zs = None
-            if zs is None or type(zs[0]) is not float:  # the weights hold floats: an odd input makes every z odd
+            if zs is None or any(type(z) is not float for z in zs):
                 # not all Values and floats: _neuron_inputs says what is wrong, or turns numpy numbers into floats
                 for ws, b in zip(weights, biases):
                     checked = _neuron_inputs(ws, inputs, b)

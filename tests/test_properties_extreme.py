@@ -499,6 +499,10 @@ def test_a_layer_at_many_points_names_what_is_wrong():
     with pytest.raises(TypeError, match="not a mix"):
         Value.neurons([w], [b], [[Value(1.0), Value(2.0)], [Value(1.0), 2.0]], "tanh")
     assert [out[0].data for out in Value.neurons([w], [b], [[1.0, 2.0], np.array([3.0, 1.0])], "linear")] == [-0.5, 1.0]
+    whole = [Value(1.0), Value(0.0)]
+    whole[0].data, whole[1].data = 1, 0  # assigned ints: only the second neuron's sum is an int
+    with pytest.raises(TypeError, match="weight 1 holds int data"):
+        Value.neurons([[Value(0.5)], [whole[0]]], [Value(0.0), whole[1]], [[2]], "relu")
 
 
 @FAST
