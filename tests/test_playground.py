@@ -9,7 +9,6 @@ import pytest
 from matplotlib.colors import to_rgba
 from PIL import Image
 
-from micrograd_mlp import playground
 from micrograd_mlp.plots import predict
 from micrograd_mlp.playground import (
     NEGATIVE_WEIGHT,
@@ -26,6 +25,8 @@ from micrograd_mlp.playground import (
     parse_batch_size,
     parse_hidden,
 )
+from micrograd_mlp.playground import widget  # the play loop's module: a test lowers its PLAY_LIMIT
+from micrograd_mlp.playground.dashboard import SCORE_COLOURS
 
 SMALL = {"n_samples": 40, "hidden": (4,)}  # quick to train and draw
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -214,7 +215,7 @@ def test_the_scores_are_painted_as_matplotlib_would_show_them():
     painted = np.asarray(canvas.buffer_rgba())[:, :, :3].astype(int)
     scores, limit = dashboard._scores
     ax = dashboard._scores_ax
-    image = ax.imshow(scores, origin="lower", extent=(*ax.get_xlim(), *ax.get_ylim()), cmap=playground.SCORE_COLOURS,
+    image = ax.imshow(scores, origin="lower", extent=(*ax.get_xlim(), *ax.get_ylim()), cmap=SCORE_COLOURS,
                       alpha=0.6, aspect="auto", interpolation="bilinear", interpolation_stage="data",
                       vmin=-limit, vmax=limit, animated=True)
     canvas.restore_region(dashboard._background)
@@ -366,7 +367,7 @@ def test_play_trains_in_the_background_until_paused():
 
 def test_play_stops_by_itself_after_its_limit(monkeypatch):
     assert PLAY_LIMIT % STEPS_PER_FRAME == 0
-    monkeypatch.setattr(playground, "PLAY_LIMIT", 4 * STEPS_PER_FRAME)  # the same rule, sooner
+    monkeypatch.setattr(widget, "PLAY_LIMIT", 4 * STEPS_PER_FRAME)  # the same rule, sooner
     p = Playground(**SMALL)
     p.play()
     p._player.join(timeout=600)

@@ -1,4 +1,4 @@
-"""e2e driver of the training playground (micrograd_mlp/playground.py), called by tests/e2e/run.py after Run All.
+"""e2e driver of the training playground (micrograd_mlp/playground/), called by tests/e2e/run.py after Run All.
 
 For the first playground of the notebook: pressing play must change the
 picture (the boundary moves) while the status line's step count rises and its
