@@ -7,10 +7,13 @@ then the frame drawn and encoded as the PNG the widget shows. Steps per second
 and redraws per second are both counted over that whole loop, so each pays for
 the other, as on screen. The goals (issue 9) are at least 40 steps/s and 8
 redraws/s. What the widget adds on top (sending the PNG to the browser) is not
-counted. Most of the loop is training: on this 2-core machine, 5 steps of the
-engine take 80–120 ms (more when the other core is busy), a frame ~20 ms
-(~33 ms before issue 18, defect 10; at load 3, ~29 ms against ~77 ms), so the
-goals stand or fall with the training step.
+counted. Most of the loop is training: on a quiet 2-core machine, 5 steps of
+the engine take ~60 ms (~68 ms before issue 18, defect 10, when each neuron read
+its weights again at every point: a layer now computes all the batch's points at
+once, ``Value.neurons``), a frame ~17 ms (~33 ms before). Issue 18 asked for 1.5×
+the speed of 6520fd3, which measures 45–48 steps/s and 8.9–9.7 redraws/s here:
+
+    PYTHONPATH=<a checkout of 6520fd3> python benchmarks/playground.py
 
     python benchmarks/playground.py
 """

@@ -312,14 +312,14 @@ class Value:
                 outputs.append([_result(act(z)[0], op, (), ()) for z in zs])
                 continue
             layer = []
+            inputs_t = tuple(inputs)
             for (ws, b, w, _), z in zip(rows, zs):
                 out, slope = act(z)
-                children = (*ws, *inputs, b) if values_in else (*ws, b)
+                children = ws + inputs_t + (b,) if values_in else ws + (b,)
                 if slope == 0.0:  # a ReLU that is off: it keeps its children, and passes none of them any gradient
                     local_grads = _zeros(len(children))
                 else:  # d/dwᵢ = act'(z)·xᵢ, d/dxᵢ = act'(z)·wᵢ (for Value inputs) and d/db = act'(z)
-                    slopes = itertools.repeat(slope)
-                    local_grads = (*map(operator.mul, x, slopes), *(map(operator.mul, w, slopes) if values_in else ()), slope)
+                    local_grads = tuple([g * slope for g in ((*x, *w, 1.0) if values_in else (*x, 1.0))])
                 layer.append(_result(out, op, children, local_grads))
             outputs.append(layer)
         return outputs

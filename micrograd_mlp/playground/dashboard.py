@@ -60,13 +60,14 @@ class Dashboard:
     and draws only the moving parts on top (blitting). The background is drawn
     again only when the curves outgrow their axes.
 
-    A frame costs ~20 ms (it was ~33 ms; on a busy machine ~29 against ~77 ms,
-    issue 18): the scores' colours are painted straight into the canvas by two
-    matrix products (``_paint_scores``, as imshow showed them); a title's words are part of the background and only its number is
-    drawn (matplotlib draws text a letter at a time); the grid's scores take numpy's
-    matrix products on one thread (two threads stall on a busy machine); the PNG's
-    rows go unfiltered to zlib (``_png``). What is left: the weights (~3 ms), the
-    points, the PNG (~4 ms) and the grid's scores.
+    A frame costs ~16–18 ms on a quiet 2-core machine (~33 ms before issue 18): the scores' colours
+    are painted straight into the canvas by two matrix products, over the background blended once
+    (``_paint_scores``, as imshow showed them); a title's words are part of the background and only its
+    number is drawn (matplotlib draws text a letter at a time); the grid's scores take numpy's matrix
+    products on one thread (two threads stall on a busy machine); the PNG's rows go unfiltered to zlib
+    (``_png``); the step axis starts at FIRST_STEPS_SHOWN steps, so the first ten frames of play share
+    one background. What is left: the weights (~3 ms), the scores (~3 ms each to compute and to paint),
+    the PNG (~4 ms), the points and the two numbers.
     """
 
     def __init__(self, experiment, dpi=80):

@@ -15,7 +15,7 @@ from ..train import Trainer, TrainingDiverged
 from .dashboard import Dashboard
 from .settings import Settings
 
-STEPS_PER_FRAME = 5  # training steps between two redraws while playing: ~85 ms of training, ~20 ms of drawing
+STEPS_PER_FRAME = 5  # training steps between two redraws while playing: ~60 ms of training, ~17 ms of drawing
 
 
 class Experiment:
