@@ -8,6 +8,7 @@ import weakref
 from pathlib import Path
 
 import pytest
+from graph_walks import recursive, visited_list
 from notebook_text import printed, says
 
 
@@ -44,34 +45,6 @@ def chain(steps):
     return y
 
 
-def recursive_order(root):
-    order, visited = [], set()
-
-    def visit(v):
-        if v not in visited:
-            visited.add(v)
-            for child in v.children:
-                visit(child)
-            order.append(v)
-
-    visit(root)
-    return order
-
-
-def list_order(root):
-    """The iterative walk of the exercise, with a list where a set belongs."""
-    order, visited, stack = [], [], [(root, False)]
-    while stack:
-        v, done = stack.pop()
-        if done:
-            order.append(v)
-        elif v not in visited:
-            visited.append(v)
-            stack.append((v, True))
-            stack.extend((c, False) for c in reversed(v.children) if c not in visited)
-    return order
-
-
 @pytest.mark.skipif(sys.version_info < (3, 11), reason="the claim is about Python 3.11 and later")
 def test_a_raised_limit_lets_the_recursive_walk_finish_a_100000_deep_chain():
     says("04", "with `sys.setrecursionlimit(10**6)`, the recursive walk of a 100,000-deep chain completes on Python 3.11")
@@ -79,7 +52,7 @@ def test_a_raised_limit_lets_the_recursive_walk_finish_a_100000_deep_chain():
     old = sys.getrecursionlimit()
     sys.setrecursionlimit(10**6)
     try:
-        assert len(recursive_order(y)) == 200_001
+        assert len(recursive(y)) == 200_001
     finally:
         sys.setrecursionlimit(old)
 
@@ -90,7 +63,7 @@ def test_a_list_of_visited_values_makes_the_walk_quadratic():
     for steps in (1500, 3000):
         y = chain(steps)
         start = time.perf_counter()
-        assert len(list_order(y)) == 2 * steps + 1
+        assert len(visited_list(y)) == 2 * steps + 1
         times[steps] = time.perf_counter() - start
     assert times[3000] > 2.5 * times[1500]  # doubling the size: about four times the time
     assert times[3000] * (100_000 / 3000) ** 2 > 60  # extrapolated to the deep chain: over a minute

@@ -11,6 +11,7 @@ from micrograd_mlp.exercises.automatic_backward import (
     check_shared_input_gradient,
     check_topological_order,
 )
+from graph_walks import iterative, recursive, visited_list, walk_with_a_stack
 from verdicts import assert_rejected, verdict
 
 
@@ -49,49 +50,7 @@ def test_the_chain_size_is_compared_exactly(capsys):
 
 # --- building it: the topological order ---------------------------------------------------------------
 
-
-def iterative(root):
-    order, visited = [], set()
-    stack = [(root, False)]
-    while stack:
-        v, children_done = stack.pop()
-        if children_done:
-            order.append(v)
-        elif v not in visited:
-            visited.add(v)
-            stack.append((v, True))
-            for child in reversed(v.children):
-                if child not in visited:
-                    stack.append((child, False))
-    return order
-
-
-def recursive(root):
-    order, visited = [], set()
-
-    def visit(v):
-        if v not in visited:
-            visited.add(v)
-            for child in v.children:
-                visit(child)
-            order.append(v)
-
-    visit(root)
-    return order
-
-
-def visited_list(root):
-    order, visited = [], []
-    stack = [(root, False)]
-    while stack:
-        v, children_done = stack.pop()
-        if children_done:
-            order.append(v)
-        elif v not in visited:
-            visited.append(v)
-            stack.append((v, True))
-            stack.extend((child, False) for child in v.children if child not in visited)
-    return order
+# the right walk (iterative) and two wrong ones (recursive, visited_list) are in tests/graph_walks.py
 
 
 def checked_only_when_pushed(root):
@@ -287,17 +246,8 @@ def recursive_with_its_own_limit(root):
     return recursive(root)
 
 
-def kept_between_calls(root, visited=set()):
-    order, stack = [], [(root, False)]
-    while stack:
-        v, children_done = stack.pop()
-        if children_done:
-            order.append(v)
-        elif v not in visited:
-            visited.add(v)
-            stack.append((v, True))
-            stack.extend((child, False) for child in v.children)
-    return order
+def kept_between_calls(root, visited=set()):  # the right walk, but its visited set outlives the call
+    return walk_with_a_stack(root, visited, set.add)
 
 
 def ids_in_a_list(root):

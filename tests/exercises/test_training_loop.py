@@ -115,21 +115,35 @@ def test_smallest_constant_loss(capsys):
 # --- exercise 4: the training loop ----------------------------------------------------------------
 
 
-def make_train(zero_grad="before", sign=-1.0, penalty=True, lr_shift=0, record="total"):
-    """A training loop with one slip switched on; the defaults give the right one."""
+def make_train(zero_grad="before", sign=-1.0, penalty="all", lr_shift=0, rate_called=True, clip=None, record="total"):
+    """A training loop with one slip switched on; the defaults give the right one.
+
+    ``penalty``: "all" (l2_penalty of every parameter), None (left out), "weights" (the biases left out) or
+    "number" (a float from p.data, so no gradient); ``rate_called=False`` multiplies by learning_rate itself, not
+    learning_rate(k); ``clip`` bounds each gradient to ±clip before the update.
+    """
 
     def train(model, xs, ys, steps, learning_rate, alpha):
         losses = []
         for k in range(steps):
             data_loss = mse([model(x) for x in xs], ys)
-            loss = data_loss + l2_penalty(model.parameters(), alpha) if penalty else data_loss
+            if penalty == "all":
+                loss = data_loss + l2_penalty(model.parameters(), alpha)
+            elif penalty == "weights":
+                loss = data_loss + l2_penalty([w for layer in model.layers for n in layer.neurons for w in n.w], alpha)
+            elif penalty == "number":
+                loss = data_loss + alpha * sum(p.data**2 for p in model.parameters())
+            else:
+                loss = data_loss
             if zero_grad == "before":
                 model.zero_grad()
             loss.backward()
             if zero_grad == "after":
                 model.zero_grad()
+            rate = learning_rate(k + lr_shift) if rate_called else learning_rate
             for p in model.parameters():
-                p.data += sign * learning_rate(k + lr_shift) * p.grad
+                grad = max(-clip, min(clip, p.grad)) if clip else p.grad
+                p.data += sign * rate * grad
             if record == "total":
                 losses.append(loss.data)
             elif record == "data":
@@ -160,7 +174,7 @@ def one_step_short(model, xs, ys, steps, learning_rate, alpha):
         (make_train(zero_grad="never"), "never resets the gradients"),
         (make_train(zero_grad="after"), "zero the gradients before backward()"),
         (make_train(sign=+1.0), "go uphill"),
-        (make_train(penalty=False), "leaves out the L2 penalty: add l2_penalty"),
+        (make_train(penalty=None), "leaves out the L2 penalty: add l2_penalty"),
         (make_train(record="data"), "the losses you return leave out the L2 penalty"),
         (make_train(record="after"), "the one after the update"),
         (make_train(lr_shift=1), "steps count from 0"),
@@ -218,36 +232,14 @@ def test_mse_gradient_that_returns_the_predictions_is_pointed_to_grad(capsys):
 
 
 def test_training_loop_with_learning_rate_used_as_a_number(capsys):
-    def rate_as_number(model, xs, ys, steps, learning_rate, alpha):
-        losses = []
-        for _ in range(steps):
-            loss = mse([model(x) for x in xs], ys) + l2_penalty(model.parameters(), alpha)
-            model.zero_grad()
-            loss.backward()
-            for p in model.parameters():
-                p.data -= learning_rate * p.grad  # section 6's number, but here learning_rate is a function
-            losses.append(loss.data)
-        return losses
-
-    checks.check_training_loop(rate_as_number)
+    checks.check_training_loop(make_train(rate_called=False))  # section 6's number, but here learning_rate is a function
     out = verdict(capsys)
     assert_rejected(out, "learning_rate is a function", "learning_rate(k)")
     assert "_RecordingSchedule" not in out
 
 
 def test_training_loop_with_the_penalty_as_a_plain_number(capsys):
-    def penalty_from_data(model, xs, ys, steps, learning_rate, alpha):
-        losses = []
-        for k in range(steps):
-            loss = mse([model(x) for x in xs], ys) + alpha * sum(p.data**2 for p in model.parameters())
-            model.zero_grad()
-            loss.backward()
-            for p in model.parameters():
-                p.data -= learning_rate(k) * p.grad
-            losses.append(loss.data)
-        return losses
-
-    checks.check_training_loop(penalty_from_data)
+    checks.check_training_loop(make_train(penalty="number"))
     assert_rejected(verdict(capsys), "on a hidden network", "plain number", "no gradient")
 
 
@@ -293,15 +285,7 @@ def wraps_fit(model, xs, ys, steps, learning_rate, alpha):
 
 
 def clipped(model, xs, ys, steps, learning_rate, alpha):
-    losses = []
-    for k in range(steps):
-        loss = mse([model(x) for x in xs], ys) + l2_penalty(model.parameters(), alpha)
-        model.zero_grad()
-        loss.backward()
-        for p in model.parameters():
-            p.data -= learning_rate(k) * max(-1.0, min(1.0, p.grad))
-        losses.append(loss.data)
-    return losses
+    return make_train(clip=1.0)(model, xs, ys, steps, learning_rate, alpha)
 
 
 def shuffles_the_points(model, xs, ys, steps, learning_rate, alpha):
@@ -366,17 +350,5 @@ def test_the_package_optimizer_and_a_penalty_without_biases_are_named(capsys):
     checks.check_training_loop(with_sgd)
     assert_rejected(verdict(capsys), "package's SGD.step", "yourself")
 
-    def weights_only(model, xs, ys, steps, learning_rate, alpha):
-        losses = []
-        for k in range(steps):
-            weights = [w for layer in model.layers for n in layer.neurons for w in n.w]
-            loss = mse([model(x) for x in xs], ys) + l2_penalty(weights, alpha)
-            model.zero_grad()
-            loss.backward()
-            for p in model.parameters():
-                p.data -= learning_rate(k) * p.grad
-            losses.append(loss.data)
-        return losses
-
-    checks.check_training_loop(weights_only)
+    checks.check_training_loop(make_train(penalty="weights"))
     assert_rejected(verdict(capsys), "leaves out the biases")
