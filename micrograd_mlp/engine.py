@@ -312,14 +312,18 @@ class Value:
                 outputs.append([_result(act(z)[0], op, (), ()) for z in zs])
                 continue
             layer = []
-            inputs_t = tuple(inputs)
+            inputs_t, x_t = tuple(inputs), tuple(x)
             for (ws, b, w, _), z in zip(rows, zs):
                 out, slope = act(z)
-                children = ws + inputs_t + (b,) if values_in else ws + (b,)
+                # z's slope along each child: dz/dwᵢ = xᵢ, dz/dxᵢ = wᵢ (inputs that are Values), dz/db = 1
+                if values_in:
+                    children, z_slopes = ws + inputs_t + (b,), x_t + w + (1.0,)
+                else:
+                    children, z_slopes = ws + (b,), x_t + (1.0,)
                 if slope == 0.0:  # a ReLU that is off: it keeps its children, and passes none of them any gradient
                     local_grads = _zeros(len(children))
-                else:  # d/dwᵢ = act'(z)·xᵢ, d/dxᵢ = act'(z)·wᵢ (for Value inputs) and d/db = act'(z)
-                    local_grads = tuple([g * slope for g in ((*x, *w, 1.0) if values_in else (*x, 1.0))])
+                else:  # the chain rule: d act(z)/d child = act'(z) · dz/d child
+                    local_grads = tuple([g * slope for g in z_slopes])
                 layer.append(_result(out, op, children, local_grads))
             outputs.append(layer)
         return outputs
@@ -440,7 +444,7 @@ def _weight_rows(weights, biases):
         raise ValueError(f"a layer needs one bias per row of weights, and at least one neuron: "
                          f"got {len(weights)} rows of weights and {len(biases)} biases")
     try:
-        rows = [(tuple(ws), b, [wi.data for wi in ws], b.data) for ws, b in zip(weights, biases)]
+        rows = [(tuple(ws), b, tuple([wi.data for wi in ws]), b.data) for ws, b in zip(weights, biases)]
     except (AttributeError, TypeError):  # e.g. a weight that is a plain number
         for ws, b in zip(weights, biases):
             _neuron_inputs(ws, [], b)  # raises, naming the weight that is not a Value holding a float
