@@ -320,9 +320,12 @@ class Value:
                     children, z_slopes = ws + inputs_t + (b,), x_t + w + (1.0,)
                 else:
                     children, z_slopes = ws + (b,), x_t + (1.0,)
+                # the chain rule: d act(z)/d child = act'(z) · dz/d child
                 if slope == 0.0:  # a ReLU that is off: it keeps its children, and passes none of them any gradient
                     local_grads = _zeros(len(children))
-                else:  # the chain rule: d act(z)/d child = act'(z) · dz/d child
+                elif slope == 1.0:  # a ReLU that is on, or no activation: z's slopes themselves (no new floats)
+                    local_grads = z_slopes
+                else:
                     local_grads = tuple([g * slope for g in z_slopes])
                 layer.append(_result(out, op, children, local_grads))
             outputs.append(layer)
