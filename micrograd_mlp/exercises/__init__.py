@@ -178,12 +178,12 @@ def call(function, *args, case="", forbid=(), unchanged=()):
     """``function(*args)``, run as the student's code.
 
     A stub's ``...`` becomes NotAnswered and a crash a ``StudentError`` that names the case.
-    ``forbid`` lists the package's functions the exercise asks the student to write themselves: calling one
-    is a Mistake. ``unchanged`` names the arguments, by position, that the function must leave as they were:
+    ``forbid`` lists the functions (the package's, or a library's) the exercise asks the student to write
+    themselves: calling one is a Mistake. ``unchanged`` names the arguments, by position, that the function must leave as they were:
     ``{0: "the list of predictions"}``.
     """
     before = {i: fingerprint(args[i]) for i in unchanged}
-    forbidden = {getattr(f, "__code__", None): getattr(f, "__qualname__", "") for f in forbid} if forbid else {}
+    forbidden = {getattr(f, "__code__", None): _whose(f) for f in forbid} if forbid else {}
     used = []
     _case.name = case
     try:
@@ -205,7 +205,7 @@ def call(function, *args, case="", forbid=(), unchanged=()):
         raise StudentError(f"your code raised {type(error).__name__}{where}: {error}") from None
     _case.name = ""  # only once it has returned: a time-out inside names the case
     if used:
-        raise Mistake(f"your code calls the package's {used[0]}: the exercise asks you to write that part yourself")
+        raise Mistake(f"your code calls {used[0]}: the exercise asks you to write that part yourself")
     for i, what in (unchanged.items() if isinstance(unchanged, dict) else ((i, f"argument {i + 1}") for i in unchanged)):
         if fingerprint(args[i]) != before[i]:
             where = f" on {case}" if case else ""
@@ -214,6 +214,16 @@ def call(function, *args, case="", forbid=(), unchanged=()):
     if result is Ellipsis:
         raise NotAnswered
     return result
+
+
+_LIBRARIES = {"sklearn": "scikit-learn's", "pandas": "pandas'", "torch": "PyTorch's", "numpy": "numpy's", "scipy": "scipy's"}
+
+
+def _whose(function):
+    """A forbidden function as a message names it: "the package's Value.backward", "scikit-learn's confusion_matrix"."""
+    library = (getattr(function, "__module__", None) or "").split(".")[0]
+    owner = "the package's" if library in ("", __name__.split(".")[0]) else _LIBRARIES.get(library, f"{library}'s")
+    return f"{owner} {getattr(function, '__qualname__', '')}"
 
 
 @contextlib.contextmanager

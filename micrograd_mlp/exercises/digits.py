@@ -4,15 +4,17 @@
 notebook has not shown: ten classes with one that never occurs as a true label, twelve classes (labels 10
 and 11), one example alone, a last class that occurs nowhere, and a small lopsided case; then the first case
 again; two calls in a row have ten classes, so that nothing may carry over from one call to the next. It compares every count with a matrix
-counted here, refuses scikit-learn's ``confusion_matrix`` (the exercise asks for it to be written), and
+counted here, refuses scikit-learn's ``confusion_matrix`` and pandas' ``crosstab`` (the exercise asks for it to be written), and
 requires the labels to come back unchanged. A wrong matrix is recognised in its typical forms, computed
 here too: rows and columns swapped, only the diagonal counted, every row the same list
 (``[[0] * k] * k``), fractions instead of counts, one row per class seen instead of per class, counts that
 keep growing from call to call. No message shows a count.
 """
 
+import inspect
 import numbers
 import random
+import sys
 
 from . import Mistake, call, exercise
 from ._stubs import returned
@@ -108,11 +110,16 @@ def _explain(rows, expected, true, classes, case):
 
 def _sklearn_confusion_matrix():
     """scikit-learn's confusion_matrix, unwrapped from its argument checker (whose code all its functions share)."""
-    import inspect
-
     from sklearn.metrics import confusion_matrix
 
     return inspect.unwrap(confusion_matrix)
+
+
+def _pandas_crosstab():
+    """pandas' crosstab, which counts the same table, if the student's code has imported pandas (as Colab can)."""
+    pandas = sys.modules.get("pandas")
+    crosstab = getattr(pandas, "crosstab", None)
+    return (inspect.unwrap(crosstab),) if callable(crosstab) else ()
 
 
 @exercise("the confusion matrix")
@@ -120,7 +127,7 @@ def check_confusion_matrix(confusion_matrix):
     """``confusion_matrix(true, predicted, classes)``: entry [i][j] counts the examples of true class i predicted j."""
     if not callable(confusion_matrix):
         raise Mistake(f"confusion_matrix should be a function, but it is {type(confusion_matrix).__name__}")
-    forbidden = (_sklearn_confusion_matrix(),)
+    forbidden = (_sklearn_confusion_matrix(), *_pandas_crosstab())
     for case, true, predicted, classes in _cases():
         true, predicted = list(true), list(predicted)
         answer = call(confusion_matrix, true, predicted, classes, case=case, forbid=forbidden,

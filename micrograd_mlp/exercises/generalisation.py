@@ -84,7 +84,7 @@ def _split_once(split, n, n_test, classes, seed):
                       unchanged={0: "the caller's X", 1: "the caller's y"})
     except Mistake as mistake:
         for function in scikit_learn:
-            if f"calls the package's {function.__qualname__}:" in str(mistake):
+            if f"calls scikit-learn's {function.__qualname__}:" in str(mistake):
                 raise Mistake(f"your code calls scikit-learn's {scikit_learn[function]}: the exercise asks you to "
                               "write the split yourself (shuffle a list of indices, then cut)") from None
         raise

@@ -1,7 +1,9 @@
 """Notebook 16's exercise: a confusion matrix written by the student, right and in its typical wrong forms."""
 
 import collections
+import sys
 import time
+import types
 
 import numpy as np
 import pytest
@@ -195,6 +197,27 @@ def hard_coded_for_ten(true, predicted, classes):
     return right(true, predicted, 10)
 
 
+def test_pandas_crosstab_is_refused_once_the_student_has_imported_pandas(monkeypatch, capsys):
+    # pandas is not a dependency of the course, but Colab has it: a stand-in module with a crosstab that counts
+    pandas = types.ModuleType("pandas")
+
+    def crosstab(true, predicted):
+        return right(list(true), list(predicted), 1 + max(*true, *predicted))
+
+    crosstab.__module__, crosstab.__qualname__ = "pandas.core.reshape.pivot", "crosstab"
+    pandas.crosstab = crosstab
+    monkeypatch.setitem(sys.modules, "pandas", pandas)
+
+    def uses_crosstab(true, predicted, classes):
+        import pandas
+
+        counted = pandas.crosstab(true + list(range(classes)), predicted + list(range(classes)))
+        return [[count - (i == j) for j, count in enumerate(row)] for i, row in enumerate(counted)]
+
+    check_confusion_matrix(uses_crosstab)
+    assert_rejected(verdict(capsys), "calls pandas' crosstab: the exercise asks you to write that part yourself")
+
+
 @pytest.mark.parametrize(
     "function, message",
     [
@@ -212,8 +235,8 @@ def hard_coded_for_ten(true, predicted, classes):
         (counts_each_example_twice, "the counts are too large"),
         (off_by_one, "some counts are not right"),
         (first_digit_of_the_label, "on 50 labels of 12 classes (10 and 11 among them): some counts are not right"),
-        (uses_sklearn, "calls the package's confusion_matrix: the exercise asks you to write that part yourself"),
-        (uses_sklearn_display, "calls the package's confusion_matrix"),
+        (uses_sklearn, "calls scikit-learn's confusion_matrix: the exercise asks you to write that part yourself"),
+        (uses_sklearn_display, "calls scikit-learn's confusion_matrix"),
         (sorts_the_labels, "changed the list of true labels"),
         (pops_the_predictions, "changed the list of predicted labels"),
         (forgets_to_return, "returned None"),
