@@ -133,7 +133,7 @@ def test_section_3_ranges_hold_in_the_stored_run():
 def test_micrograd_figures_are_those_of_results_md():
     text = prose(NB)
     plain_ratio = number(r"micrograd's step took ([0-9.]+)× as long as our plain graph", text)
-    fast_ratio = number(r"and ([0-9]+)× as long as our fast path: nearly two\s+orders of magnitude", text)
+    fast_ratio = number(r"and ([0-9]+)× as long as our fast path: well over\s+an order of magnitude", text)
     mg = results_median("micrograd 0.1.0")
     assert plain_ratio == round(mg / results_median("ours, plain graph"), 1) and plain_ratio > 1
     # RESULTS.md's ratio is of the unrounded medians; its table's medians are rounded to 0.1 ms
@@ -168,11 +168,19 @@ def test_compare_times_each_engine_in_isolation():
 
 def test_a_batch_at_a_time_builds_the_same_graph_with_a_faster_forward_pass():
     assert printed(NB, "a_batch_at_a_time = fast_model.outputs(X)").strip() == "the same nodes with the same numbers: True"
-    ratio = number(r"one point at a time / a batch at a time: ([0-9.]+)×", printed(NB, "forward = bm.compare("))
+    forward_times = printed(NB, "forward_times = bm.compare(")
+    ratio = number(r"one point at a time / a batch at a time: ([0-9.]+)×", forward_times)
     says(NB, f"In the stored run the batch's forward pass was {ratio:.1f} times as fast (printed above)")
     assert 1.2 <= ratio <= 2.0
     readme = (ROOT / "README.md").read_text()
-    assert "a forward pass about 1.5 times as fast as a call per point" in readme and abs(ratio - 1.5) <= 0.2
+    assert "a forward pass about 1.5 times as fast as a call per point (notebook 15\nmeasures it)" in readme and abs(ratio - 1.5) <= 0.2
+    # "the forward pass is most of the step": the forward pass alone against section 3's whole fast-path step
+    forward_alone = number(r"one point at a time\s+[0-9.]+ ms \(fastest ([0-9.]+) ms\)", forward_times)
+    step = float(re.search(r"^fast path\s+[0-9.]+ ms\s+([0-9.]+) ms", printed(NB, "steps = bm.compare(candidates"), re.M).group(1))
+    assert forward_alone / step > 0.5
+    says(NB, "the forward pass is most of the step (timed alone at the end of this section)",
+         "`backward()` then visits each node it\nreaches twice", "it skips what hangs below a ReLU that is off")
+    assert "visits every child of every node" not in prose(NB) and "visiting every child" not in prose(NB)
 
 # --- section 4: memory ----------------------------------------------------------------------------
 
@@ -220,7 +228,7 @@ def test_chain_and_collector():
          "about one scan in eleven or twelve",
          "`gc.set_threshold`",
          "The collector ran about a thousand times and freed nothing", "two to three times faster",
-         "the chain costs microseconds per operation", "thousands\nof times more than the nanosecond or less")
+         "the chain costs more than a microsecond per operation", "thousands\nof times more than the nanosecond or less")
     out = printed(NB, "paused_seconds = bm.time_chain(depth")
     assert "gc.get_threshold(): (700, 10, 10)" in out
     runs, freed = number(r"ran ([0-9]+) times", out), number(r"and freed ([0-9]+) objects", out)
@@ -232,11 +240,11 @@ def test_chain_and_collector():
     assert 2 <= number(r"([0-9.]+)× as long", out) <= 3
     per_op = number(r"([0-9.]+) µs per operation", out)
     ns_per_madd = number(r"([0-9.]+) ns each", printed(NB, "big @ big"))
-    assert 0.5 <= per_op <= 20 and per_op * 1000 / ns_per_madd >= 1000
+    assert 1 < per_op <= 20 and per_op * 1000 / ns_per_madd >= 1000  # "more than a microsecond", "thousands of times"
     assert "d out / d x = 1.020201, f ** depth = 1.020201" in printed(NB, "x, out = bm.chain(depth)")
     # the million-operation chain of RESULTS.md: about 10 µs per operation, of the same order as the 200,000 above
     million = number(r"A chain of 1,000,000 multiplications, built and backpropagated: ([0-9.]+) s with the cyclic GC paused", RESULTS)
-    says(NB, f"took {million:.2f} s with the collector paused, about {million:.0f} µs per operation")
+    says(NB, f"took {million:.2f} s with the collector paused, about {million:.1f} µs per operation")
     assert 0.3 <= per_op / million <= 3
     assert "all 1,001 values" not in prose(NB) and "cycle in every node." not in prose(NB)
 
@@ -264,12 +272,12 @@ def panels():
 
 
 def test_the_gap_grows_with_the_batch_and_the_width():
-    says(NB, "from 100 points on, twice the points cost about twice the time in this run (1.8 to 2.0 times",
-         "yet in this one run, from width 4 on, twice the width\ncost the engine only about 1.5 to 3 times as much",
+    says(NB, "from 100 points on, twice the points cost about twice the time in this run (",
+         "yet in this one run, from width 4 on, twice the width\ncost the engine only about 1.4 to 3 times as much",
          "numpy's\nline rises far more slowly",
          "a point costs $2h + h^2 + h = h^2 + 3h$ multiply-adds", "each doubling of the width multiplies them by more than three",
-         "Only at the largest width does the ratio (2.9) come near theirs (3.8)",
-         "in each panel of this\nrun it is several times larger at the largest size than at the smallest, reaching about a hundred times")
+         
+         "in each panel of this\nrun it is more than ten times larger at the largest size than at the smallest, reaching about a hundred times")
     by_batch, by_width = panels()
     for (s0, e0, _, _), (s1, e1, _, _) in zip(by_batch, by_batch[1:]):
         if s0 >= 100:
@@ -294,14 +302,14 @@ def test_the_gap_grows_with_the_batch_and_the_width():
     assert "Not four times" not in prose(NB)
     for table in (by_batch, by_width):
         first, last = table[0], table[-1]
-        assert last[3] >= 3 * first[3] and 60 <= last[3] < 200  # "about a hundred times"
+        assert last[3] > 10 * first[3] and 60 <= last[3] < 200  # "about a hundred times"
         assert last[2] / first[2] < (last[1] / first[1]) / 4  # numpy's line rises far more slowly
 
 
 def test_decision_boundary_grid():
-    says(NB, "The grid takes numpy a fraction of a second; point by point, the scalar engine takes dozens of times longer or more")
+    says(NB, "The grid takes numpy a fraction of a second; point by point, the scalar engine takes over a hundred times longer in the stored\nrun")
     out = printed(NB, "plots.predict(fast, grid)")
-    assert number(r"predict\): ([0-9.]+) ms", out) < 1000 and number(r"([0-9]+)× as long", out) >= 20
+    assert number(r"predict\): ([0-9.]+) ms", out) < 1000 and number(r"([0-9]+)× as long", out) > 100
 
 
 def test_pytorch_agrees():
