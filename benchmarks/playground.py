@@ -8,10 +8,11 @@ and redraws per second are both counted over that whole loop, so each pays for
 the other, as on screen. The goals (issue 9) are at least 40 steps/s and 8
 redraws/s. What the widget adds on top (sending the PNG to the browser) is not
 counted. Most of the loop is training: on a quiet 2-core machine, 5 steps of
-the engine take ~60 ms (~68 ms before issue 18, defect 10, when each neuron read
+the engine take ~50 ms (~68 ms before issue 18, defect 10, when each neuron read
 its weights again at every point: a layer now computes all the batch's points at
-once, ``Value.neurons``), a frame ~17 ms (~33 ms before). Issue 18 asked for 1.5×
-the speed of 6520fd3, which measures 45–48 steps/s and 8.9–9.7 redraws/s here:
+once, ``Value.neurons``), a frame ~15 ms (~33 ms before). Issue 18 asked for 1.5×
+the speed of 6520fd3: run alternately with that checkout, 8 times each, the medians
+were 47.5 steps/s and 9.45 redraws/s there, 71.5 and 14.3 here (1.51×):
 
     PYTHONPATH=<a checkout of 6520fd3> python benchmarks/playground.py
 
