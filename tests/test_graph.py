@@ -7,6 +7,7 @@ import sys
 
 import pytest
 
+from micrograd_mlp import stepper
 from micrograd_mlp.engine import Value
 from micrograd_mlp.graph import INSTALL_DOT, ComputationGraph, GradScale, GraphvizNotFound, draw_dot, format_number
 from micrograd_mlp.nn import MLP
@@ -34,13 +35,8 @@ def build_expression():
 
 
 def lecture_neuron():
-    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
-    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
-    b = Value(6.8813735870195432, label="b")
-    n = x1 * w1 + x2 * w2 + b
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
+    """The stepper's lecture neuron (the README's example), backpropagated."""
+    o = stepper.lecture_neuron()
     o.backward()
     return o
 

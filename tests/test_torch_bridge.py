@@ -17,6 +17,7 @@ torch = pytest.importorskip("torch")
 from micrograd_mlp import MLP, SGD, Adam, Value, fit, linear_decay, load_dataset  # noqa: E402
 from micrograd_mlp.losses import binary_cross_entropy, cross_entropy, mse  # noqa: E402
 from micrograd_mlp.torch_bridge import load_into_torch, torch_mlp  # noqa: E402
+from torch_loops import torch_fit_losses  # noqa: E402
 
 F = torch.nn.functional
 TOLERANCE = 1e-12
@@ -200,24 +201,6 @@ def test_sgd_with_a_linear_schedule_matches_lambda_lr():
 # --- training ---------------------------------------------------------------------------
 
 
-def torch_losses(network, X, y, optimizer, steps, batch_size, seed=0, alpha=1e-4, scheduler=None):
-    """fit's loop in PyTorch: the same batches (random.Random(seed).sample), cross-entropy + alpha·Σp²."""
-    points, classes = as_tensor(X), torch.tensor([int(label) for label in y])
-    rng = random.Random(seed)
-    losses = []
-    for _ in range(steps):
-        batch = rng.sample(range(len(X)), batch_size)
-        loss = F.cross_entropy(network(points[batch]), classes[batch])
-        loss = loss + alpha * sum((p**2).sum() for p in network.parameters())
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-        if scheduler is not None:
-            scheduler.step()
-        losses.append(loss.item())
-    return losses
-
-
 @pytest.mark.parametrize("optimizer", ["adam", "sgd"])
 def test_fit_draws_the_same_curve_as_a_torch_loop(optimizer):
     X, y = load_dataset("spirals", n_samples=60, classes=3, seed=0)
@@ -230,7 +213,7 @@ def test_fit_draws_the_same_curve_as_a_torch_loop(optimizer):
     else:  # fit's default for sgd: 1.0 falling linearly towards 0.1
         torch_optimizer = torch.optim.SGD(network.parameters(), lr=1.0)
         scheduler = torch.optim.lr_scheduler.LambdaLR(torch_optimizer, lambda step: 1.0 - 0.9 * step / steps)
-    theirs = torch_losses(network, X, y, torch_optimizer, steps, batch_size=16, scheduler=scheduler)
+    theirs = torch_fit_losses(network, X, y, torch_optimizer, steps, batch_size=16, scheduler=scheduler)
     assert history.loss == pytest.approx(theirs, abs=1e-10)
     assert largest_parameter_difference(model, network) < 1e-10
 

@@ -6,7 +6,6 @@ or 200 (the agreement is checked at every step, so a disagreement shows early). 
 (the notebook claims none; it ran on the CPU); that mps refuses float64 is checked only where mps exists.
 """
 
-import random
 import re
 
 import pytest
@@ -19,26 +18,16 @@ from micrograd_mlp import MLP, fit, load_dataset  # noqa: E402
 from micrograd_mlp.losses import cross_entropy  # noqa: E402
 from micrograd_mlp.optim import linear_decay  # noqa: E402
 from micrograd_mlp.torch_bridge import torch_mlp  # noqa: E402
+from torch_loops import torch_fit_losses  # noqa: E402
 
 NB = "14"
 X, Y = load_dataset("spirals", n_samples=300, classes=3, seed=0)
 LABELS = [int(label) for label in Y]
 
 
-def torch_fit(net, optimizer, steps, batch_size=None, seed=0, alpha=1e-4, scheduler=None):
-    """The notebook's torch_fit: fit's loop in PyTorch, the same batches."""
-    points, classes = torch.tensor(X, dtype=torch.float64), torch.tensor(LABELS)
-    rng, losses = random.Random(seed), []
-    for _ in range(steps):
-        batch = list(range(len(X))) if batch_size is None else rng.sample(range(len(X)), batch_size)
-        loss = F.cross_entropy(net(points[batch]), classes[batch]) + alpha * sum((p**2).sum() for p in net.parameters())
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-        if scheduler is not None:
-            scheduler.step()
-        losses.append(loss.item())
-    return losses
+def torch_fit(net, optimizer, steps, **options):
+    """The notebook's torch_fit: fit's loop in PyTorch on the notebook's points, the same batches."""
+    return torch_fit_losses(net, X, LABELS, optimizer, steps, **options)
 
 
 def gap(steps, optimizer, lr, momentum=0.0, schedule=False, batch_size=64):
