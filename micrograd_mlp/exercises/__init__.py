@@ -39,6 +39,8 @@ import sys
 import threading
 from dataclasses import dataclass
 
+from .. import engine
+
 __all__ = [
     "exercise", "Check", "Verdict", "Mistake", "NotAnswered", "StudentError",
     "as_number", "expect_exact", "expect_close", "call", "fingerprint",
@@ -99,7 +101,7 @@ class Check:
         """Run the check on the answer and return its ``Verdict``; never raises, never hangs."""
         _case.name = ""
         try:
-            with _time_limit(self.seconds):
+            with _modes_kept(), _time_limit(self.seconds):
                 if args and (args[0] is None or args[0] is Ellipsis):
                     raise NotAnswered
                 self._grade(*args, **kwargs)
@@ -127,6 +129,26 @@ class Check:
 def exercise(title, seconds=SECONDS):
     """Turn ``grade(answer, ...)``, which raises ``Mistake`` for a wrong answer, into a ``Check``."""
     return lambda grade: Check(grade, title, seconds)
+
+
+@contextlib.contextmanager
+def _modes_kept():
+    """Afterwards, the process-wide modes as they were before: gradients on or off (ours and PyTorch's), the garbage
+    collector, the output streams and the profile hook. The student's code may switch one and not switch it back,
+    and a time-out can land between a ``with`` block's switch and the point where its exit is sure to run
+    (``no_grad().__enter__``): the rest of the notebook must not train without gradients because of a check."""
+    torch = sys.modules.get("torch")
+    torch_grad = torch.is_grad_enabled() if torch is not None else None
+    ours, collecting, streams, profile = engine._grad_enabled, gc.isenabled(), (sys.stdout, sys.stderr), sys.getprofile()
+    try:
+        yield
+    finally:
+        engine._grad_enabled = ours
+        (gc.enable if collecting else gc.disable)()
+        sys.stdout, sys.stderr = streams
+        sys.setprofile(profile)
+        if torch_grad is not None:
+            torch.set_grad_enabled(torch_grad)
 
 
 @contextlib.contextmanager

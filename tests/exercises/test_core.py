@@ -1,8 +1,9 @@
 """The exercise-check core: verdicts, numbers in any form, exact and decimal answers, student code that crashes."""
 
-from fractions import Fraction
-
+import io
+import sys
 import time
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -130,6 +131,36 @@ def test_an_endless_loop_is_stopped_even_when_it_swallows_the_first_alarm():
 
     verdict = check_loops.grade(stubborn)
     assert verdict.result == "timeout" and "a case" in verdict.message
+
+
+@pytest.mark.parametrize("ends", ["in a loop that never ends", "by returning"])
+def test_a_check_leaves_the_modes_of_the_process_as_they_were(ends):
+    # switched off by the student's code and never switched back, or by a time-out that lands between a with
+    # block's switch and its exit (in CI, a time-out inside torch.no_grad().__enter__ left PyTorch's gradients off
+    # for the tests that came after): after the check, gradients, the collector and the output are back
+    import gc
+
+    from micrograd_mlp import engine
+
+    torch = pytest.importorskip("torch")
+
+    @exercise("modes", seconds=0.2)
+    def check_modes(function):
+        call(function, case="a case")
+
+    def switches_everything_off():
+        torch.set_grad_enabled(False)
+        engine.no_grad().__enter__()
+        gc.disable()
+        sys.stdout, sys.stderr = io.StringIO(), io.StringIO()
+        while ends == "in a loop that never ends":
+            pass
+
+    stdout, stderr = sys.stdout, sys.stderr
+    verdict = check_modes.grade(switches_everything_off)
+    assert verdict.result == ("timeout" if ends == "in a loop that never ends" else "right")
+    assert torch.is_grad_enabled() and engine.is_grad_enabled() and gc.isenabled()
+    assert (sys.stdout, sys.stderr) == (stdout, stderr)
 
 
 def test_the_alarm_waits_until_it_is_out_of_a_garbage_collector_callback():
