@@ -12,7 +12,6 @@ draws only trusted outputs, so the classic Notebook falls back to the GIF beside
 writing that the widget could not be displayed (<notebook>-stored.png).
 """
 
-import contextlib
 import json
 import re
 import time
@@ -76,14 +75,13 @@ def versions():
     return json.loads(subprocess.run([str(python), "-c", VERSIONS], capture_output=True, text=True, check=True).stdout)
 
 
-def check(context, server, path, shots, timeout, drivers, result, offline):
-    """Open ``path`` in the classic Notebook, as stored and after Run All; drive its widgets; record problems in ``result``."""
-    page = context.new_page()
-    external = []
-    offline(page, external)  # as in JupyterLab: nothing leaves the machine
+def check(context, server, path, shots, timeout, drivers, result, notebook_page, drive_widgets):
+    """Open ``path`` in the classic Notebook, as stored and after Run All; drive its widgets; record problems in ``result``.
+
+    ``notebook_page`` and ``drive_widgets`` are run.py's, shared with the JupyterLab check."""
     name = path.name
     stem = path.stem
-    try:
+    with notebook_page(context, server, result, stem, shots) as page:
         page.goto(f"{server.url}/notebooks/{urllib.parse.quote(name)}?token={server.token}", timeout=60_000)
         page.wait_for_function(READY_JS, timeout=timeout * 1000, polling=200)
         time.sleep(1.0)  # the stored pictures load
@@ -113,27 +111,7 @@ def check(context, server, path, shots, timeout, drivers, result, offline):
         result.check(state["images"] == 0, f"run: {state['images']} pictures did not load")
         screenshot(page, shots / f"{stem}-run.png")
 
-        for driver in drivers:
-            if name not in driver.NOTEBOOKS:
-                continue
-            driver_name = driver.__name__.removeprefix("e2e_")
-            try:
-                driver.drive(page, name, shots)
-                result.notes.append(f"{driver_name} passed")
-            except AssertionError as failure:
-                result.problems.append(f"{driver_name}: {failure}")
-                with contextlib.suppress(Exception):
-                    page.screenshot(path=str(shots / f"{stem}-{driver_name}-failed.png"))
-    except Exception as error:  # a timeout or a broken page: this notebook fails, the others still run
-        result.problems.append(f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}")
-        with contextlib.suppress(Exception):
-            page.screenshot(path=str(shots / f"{stem}-failed.png"))
-    finally:
-        with contextlib.suppress(Exception):
-            page.close()
-        server.shut_down_kernels()
-    if external:
-        result.notes.append(f"{len(external)} outside requests blocked")
+        drive_widgets(page, name, stem, shots, drivers, result)
     return result.finish()
 
 

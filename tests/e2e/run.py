@@ -457,6 +457,43 @@ def offline(page, external):
     page.route(re.compile(r"^(?!https?://127\.0\.0\.1[:/]|data:|blob:)"), outside)
 
 
+@contextlib.contextmanager
+def notebook_page(context, server, result, stem, shots):
+    """A page for one notebook, with nothing leaving the machine (``offline``). A timeout or a broken page inside
+    becomes one of this notebook's problems, with a screenshot, and the other notebooks still run; afterwards the
+    page is closed and the server's kernels shut down."""
+    page = context.new_page()
+    external = []
+    offline(page, external)
+    try:
+        yield page
+    except Exception as error:  # a timeout or a broken page: this notebook fails, the others still run
+        result.problems.append(f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}")
+        with contextlib.suppress(Exception):
+            page.screenshot(path=str(shots / f"{stem}-failed.png"))
+    finally:
+        with contextlib.suppress(Exception):
+            page.close()
+        server.shut_down_kernels()
+    if external:
+        result.notes.append(f"{len(external)} outside requests blocked")
+
+
+def drive_widgets(page, name, stem, shots, drivers, result):
+    """The live widgets: each drive_*.py module that names this notebook drives it; a failed check is a problem."""
+    for driver in drivers:
+        if name not in driver.NOTEBOOKS:
+            continue
+        driver_name = driver.__name__.removeprefix("e2e_")
+        try:
+            driver.drive(page, name, shots)
+            result.notes.append(f"{driver_name} passed")
+        except AssertionError as failure:
+            result.problems.append(f"{driver_name}: {failure}")
+            with contextlib.suppress(Exception):
+                page.screenshot(path=str(shots / f"{stem}-{driver_name}-failed.png"))
+
+
 def check_notebook(context, lab, path, shots, timeout, drivers=()):
     """Open one notebook as stored, check its pictures; Run All; check errors, counts and pictures; drive its widgets."""
     result = Result(path.stem)
@@ -464,10 +501,7 @@ def check_notebook(context, lab, path, shots, timeout, drivers=()):
     cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
     stored = facts(cells)
     name = path.name
-    page = context.new_page()
-    external = []
-    offline(page, external)
-    try:
+    with notebook_page(context, lab, result, path.stem, shots) as page:
         url = f"{lab.url}/lab/tree/{urllib.parse.quote(name)}?reset&token={lab.token}"
         page.goto(url, timeout=deadline.left_ms(60))
         page.wait_for_function(LOADED_JS, arg=[name, len(cells)], timeout=deadline.left_ms(), polling=200)
@@ -514,27 +548,7 @@ def check_notebook(context, lab, path, shots, timeout, drivers=()):
         screenshot_notebook(page, name, shots / f"{path.stem}-run.png")
 
         # (c) the live widgets, driven by the drive_*.py modules that name this notebook
-        for driver in drivers:
-            if name not in driver.NOTEBOOKS:
-                continue
-            driver_name = driver.__name__.removeprefix("e2e_")
-            try:
-                driver.drive(page, name, shots)
-                result.notes.append(f"{driver_name} passed")
-            except AssertionError as failure:
-                result.problems.append(f"{driver_name}: {failure}")
-                with contextlib.suppress(Exception):
-                    page.screenshot(path=str(shots / f"{path.stem}-{driver_name}-failed.png"))
-    except Exception as error:  # a timeout or a broken page: this notebook fails, the others still run
-        result.problems.append(f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}")
-        with contextlib.suppress(Exception):
-            page.screenshot(path=str(shots / f"{path.stem}-failed.png"))
-    finally:
-        with contextlib.suppress(Exception):
-            page.close()
-        lab.shut_down_kernels()
-    if external:
-        result.notes.append(f"{len(external)} outside requests blocked")
+        drive_widgets(page, name, path.stem, shots, drivers, result)
     return result.finish()
 
 
@@ -557,7 +571,8 @@ def check_classic(context, notebooks, work, home, shots, timeout):
         server.start()
         for path in notebooks:
             result = Result(f"classic {path.stem}")
-            results.append(classic.check(context, server, work / path.name, shots, timeout, load_drivers(), result, offline))
+            results.append(classic.check(context, server, work / path.name, shots, timeout, load_drivers(), result,
+                                         notebook_page, drive_widgets))
     finally:
         server.stop()
     return results
