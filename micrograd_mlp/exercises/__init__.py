@@ -165,7 +165,14 @@ def _time_limit(seconds):
         if armed and not _inside_gc_callback(frame):
             raise _OutOfTime
 
-    previous = signal.signal(signal.SIGALRM, expire)
+    def unless_a_lost_alarm(unraisable):
+        # an alarm that lands in a callback Python runs from C (a weakref's, a finaliser) cannot be raised there:
+        # Python would print it as "Exception ignored"; it fires again 0.1 s later, so it is not lost, only early
+        if not isinstance(unraisable.exc_value, _OutOfTime):
+            unraisable_hook(unraisable)
+
+    previous, unraisable_hook = signal.signal(signal.SIGALRM, expire), sys.unraisablehook
+    sys.unraisablehook = unless_a_lost_alarm
     # it fires again every 0.1 s: code that catches the first one (a bare except) is stopped by the next
     signal.setitimer(signal.ITIMER_REAL, seconds, 0.1)
     try:
@@ -174,6 +181,7 @@ def _time_limit(seconds):
         armed = False
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        sys.unraisablehook = unraisable_hook
 
 
 def _inside_gc_callback(frame):

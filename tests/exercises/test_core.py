@@ -133,6 +133,38 @@ def test_an_endless_loop_is_stopped_even_when_it_swallows_the_first_alarm():
     assert verdict.result == "timeout" and "a case" in verdict.message
 
 
+def test_an_alarm_that_lands_in_a_weakref_callback_is_not_printed(monkeypatch):
+    # Python calls a weakref's callback from C: an exception raised there is printed as "Exception ignored" and
+    # lost; the alarm fires again 0.1 s later, so the verdict is a time-out all the same, and nothing is printed
+    import weakref
+
+    unraisable = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+
+    class Watched:
+        pass
+
+    def slow_callback(reference):  # busy while the alarm first fires
+        end = time.perf_counter() + 0.4
+        while time.perf_counter() < end:
+            pass
+
+    @exercise("loops", seconds=0.2)
+    def check_loops(function):
+        call(function, case="a case")
+
+    def drops_a_watched_object():
+        watched = Watched()
+        reference = weakref.ref(watched, slow_callback)
+        del watched  # the callback runs now, for 0.4 s
+        while reference is not None:
+            pass
+
+    assert check_loops.grade(drops_a_watched_object).result == "timeout"
+    assert not unraisable, [u.exc_type for u in unraisable]
+    assert sys.unraisablehook == unraisable.append  # put back
+
+
 @pytest.mark.parametrize("ends", ["in a loop that never ends", "by returning"])
 def test_a_check_leaves_the_modes_of_the_process_as_they_were(ends):
     # switched off by the student's code and never switched back, or by a time-out that lands between a with
