@@ -290,16 +290,17 @@ class Value:
         except (KeyError, TypeError):  # TypeError: not even a possible name, e.g. a list
             raise ValueError(f"unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}") from None
         op = f"{activation}(w·x+b)"
-        rows = _weight_rows(weights, biases)
+        rows = _weight_rows(weights, biases)  # per neuron: its weights, its bias, and their numbers
+        n_weights = len(rows[0][2])
         outputs = []
         for inputs in points:
             n = len(inputs)
-            if n != len(rows[0][2]):
-                raise ValueError(f"a neuron needs one input per weight: got {len(rows[0][2])} weights and {n} inputs")
+            if n != n_weights:
+                raise ValueError(f"a neuron needs one input per weight: got {n_weights} weights and {n} inputs")
             values_in = n and isinstance(inputs[0], Value)
             try:
                 x = [xi.data for xi in inputs] if values_in else inputs
-                zs = [sum(map(operator.mul, w, x), b_data) for _, _, w, b_data in rows]
+                zs = [sum(map(operator.mul, w, x), b_number) for _, _, w, b_number in rows]
             except (AttributeError, TypeError):  # e.g. a mix of Values and numbers
                 zs = None
             if zs is None or any(type(z) is not float for z in zs):
@@ -313,13 +314,13 @@ class Value:
                 continue
             layer = []
             inputs_t, x_t = tuple(inputs), tuple(x)
-            for (ws, b, w, _), z in zip(rows, zs):
+            for (w_values, bias, w, _), z in zip(rows, zs):
                 out, slope = act(z)
                 # z's slope along each child: dz/dwᵢ = xᵢ, dz/dxᵢ = wᵢ (inputs that are Values), dz/db = 1
                 if values_in:
-                    children, z_slopes = ws + inputs_t + (b,), x_t + w + (1.0,)
+                    children, z_slopes = w_values + inputs_t + (bias,), x_t + w + (1.0,)
                 else:
-                    children, z_slopes = ws + (b,), x_t + (1.0,)
+                    children, z_slopes = w_values + (bias,), x_t + (1.0,)
                 # the chain rule: d act(z)/d child = act'(z) · dz/d child
                 if slope == 0.0:  # a ReLU that is off: it keeps its children, and passes none of them any gradient
                     local_grads = _zeros(len(children))
