@@ -115,11 +115,20 @@ def test_an_answer_that_breaks_the_check_itself_gets_a_verdict():
     assert check_number.grade(Hostile()).result == "wrong"
 
 
-def test_an_endless_loop_is_stopped_even_when_it_swallows_the_first_alarm():
-    @exercise("loops", seconds=0.3)
-    def check_loops(function):
-        call(function, case="a case")
+@exercise("loops", seconds=0.2)
+def check_loops(function):
+    """A check with a short time limit, for the students' endless loops below."""
+    call(function, case="a case")
 
+
+def busy(seconds):
+    """Python code that runs for ``seconds``: where the alarm can land."""
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        pass
+
+
+def test_an_endless_loop_is_stopped_even_when_it_swallows_the_first_alarm():
     def stubborn():  # a bare except around the loop: the alarm fires again, outside it
         try:
             while True:
@@ -145,13 +154,7 @@ def test_an_alarm_that_lands_in_a_weakref_callback_is_not_printed(monkeypatch):
         pass
 
     def slow_callback(reference):  # busy while the alarm first fires
-        end = time.perf_counter() + 0.4
-        while time.perf_counter() < end:
-            pass
-
-    @exercise("loops", seconds=0.2)
-    def check_loops(function):
-        call(function, case="a case")
+        busy(0.4)
 
     def drops_a_watched_object():
         watched = Watched()
@@ -176,10 +179,6 @@ def test_a_check_leaves_the_modes_of_the_process_as_they_were(ends):
 
     torch = pytest.importorskip("torch")
 
-    @exercise("modes", seconds=0.2)
-    def check_modes(function):
-        call(function, case="a case")
-
     def switches_everything_off():
         torch.set_grad_enabled(False)
         engine.no_grad().__enter__()
@@ -189,7 +188,7 @@ def test_a_check_leaves_the_modes_of_the_process_as_they_were(ends):
             pass
 
     stdout, stderr = sys.stdout, sys.stderr
-    verdict = check_modes.grade(switches_everything_off)
+    verdict = check_loops.grade(switches_everything_off)
     assert verdict.result == ("timeout" if ends == "in a loop that never ends" else "right")
     assert torch.is_grad_enabled() and engine.is_grad_enabled() and gc.isenabled()
     assert (sys.stdout, sys.stderr) == (stdout, stderr)
@@ -203,13 +202,7 @@ def test_the_alarm_waits_until_it_is_out_of_a_garbage_collector_callback():
     def slow_callback(phase, info):  # busy, once, when the alarm first fires: the alarm must not land here
         if phase == "start" and not calls:
             calls.append(phase)
-            end = time.perf_counter() + 0.4
-            while time.perf_counter() < end:
-                pass
-
-    @exercise("loops", seconds=0.2)
-    def check_loops(function):
-        call(function, case="a case")
+            busy(0.4)
 
     def allocating_loop():
         while True:
