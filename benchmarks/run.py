@@ -28,9 +28,9 @@ except ImportError:
 
 import playground as playground_bench  # noqa: E402  (benchmarks/playground.py, beside this file)
 import stepper as stepper_bench  # noqa: E402  (benchmarks/stepper.py)
-from micrograd_mlp import MLP, fit, no_grad, plots  # noqa: E402
+from micrograd_mlp import fit, no_grad, plots  # noqa: E402
 from micrograd_mlp import benchmark as bm  # noqa: E402
-from micrograd_mlp.engine import Value, gc_paused  # noqa: E402
+from micrograd_mlp.engine import gc_paused  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 REPEATS = 7

@@ -20,7 +20,6 @@ gradient is computed. ``fit`` stops with a message once the loss is not finite.
 
 import functools
 import gc
-import itertools
 import math
 import numbers
 import operator

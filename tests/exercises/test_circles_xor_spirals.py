@@ -116,7 +116,7 @@ def test_stable_bce_stub(capsys):
 )
 def test_stable_bce_refuses_the_package_loss(package_call, name, capsys):
     checks.check_stable_bce(package_call)
-    rejected(capsys, f"calls the package's", name, "write that part yourself")
+    rejected(capsys, "calls the package's", name, "write that part yourself")
 
 
 @pytest.mark.parametrize("odd", [lambda z, y: {softplus(z) - y * z}, lambda z, y: {"loss": 1.0}, lambda z, y: "1.0"])

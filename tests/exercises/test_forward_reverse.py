@@ -379,7 +379,7 @@ def test_the_check_cases_separate_every_slip():
     right = a * db + da * b
     slips = [da * db, a * da + b * db, a * db - da * b, da * b - a * db, a * db, da * b, da + db]
     assert all(abs(s - right) > 0.1 for s in slips) and len({round(s, 6) for s in slips}) == len(slips)
-    assert 0 not in (a, da, b, db) and 1 not in (abs(a), abs(da), abs(b), abs(db)) and abs(a) != abs(b)
+    assert 0 not in (a, da, b, db, c) and 1 not in (abs(a), abs(da), abs(b), abs(db), abs(c)) and abs(a) != abs(b)
 
 
 # --- answers that try the check's edges ------------------------------------------------------------------------
