@@ -208,12 +208,14 @@ def call(function, *args, case="", forbid=(), unchanged=()):
     """``function(*args)``, run as the student's code.
 
     A stub's ``...`` becomes NotAnswered and a crash a ``StudentError`` that names the case.
-    ``forbid`` lists the functions (the package's, or a library's) the exercise asks the student to write
-    themselves: calling one is a Mistake. ``unchanged`` names the arguments, by position, that the function must leave as they were:
+    ``forbid`` lists the package's functions the exercise asks the student to write themselves, or maps
+    functions to how a message names them (``{confusion_matrix: "scikit-learn's confusion_matrix"}``, as
+    ``library_functions`` gives them): calling one is a Mistake. ``unchanged`` names the arguments, by position, that the function must leave as they were:
     ``{0: "the list of predictions"}``.
     """
     before = {i: fingerprint(args[i]) for i in unchanged}
-    forbidden = {getattr(f, "__code__", None): _whose(f) for f in forbid} if forbid else {}
+    named = forbid if isinstance(forbid, dict) else {f: f"the package's {getattr(f, '__qualname__', '')}" for f in forbid}
+    forbidden = {getattr(f, "__code__", None): name for f, name in named.items()}
     used = []
     _case.name = case
     try:
@@ -244,16 +246,6 @@ def call(function, *args, case="", forbid=(), unchanged=()):
     if result is Ellipsis:
         raise NotAnswered
     return result
-
-
-_LIBRARIES = {"sklearn": "scikit-learn's", "pandas": "pandas'", "torch": "PyTorch's", "numpy": "numpy's", "scipy": "scipy's"}
-
-
-def _whose(function):
-    """A forbidden function as a message names it: "the package's Value.backward", "scikit-learn's confusion_matrix"."""
-    library = (getattr(function, "__module__", None) or "").split(".")[0]
-    owner = "the package's" if library in ("", __name__.split(".")[0]) else _LIBRARIES.get(library, f"{library}'s")
-    return f"{owner} {getattr(function, '__qualname__', '')}"
 
 
 @contextlib.contextmanager

@@ -14,10 +14,10 @@ keep growing from call to call. No message shows a count.
 import inspect
 import numbers
 import random
-import sys
 
 from . import Mistake, call, exercise
 from ._stubs import returned
+from .circles_xor_spirals import library_functions
 
 __all__ = ["check_confusion_matrix"]
 
@@ -108,18 +108,14 @@ def _explain(rows, expected, true, classes, case):
                   "class is i and whose predicted class is j")
 
 
-def _sklearn_confusion_matrix():
-    """scikit-learn's confusion_matrix, unwrapped from its argument checker (whose code all its functions share)."""
+def _counting_functions():
+    """scikit-learn's confusion_matrix (unwrapped from its argument checker, whose code all its functions share)
+    and, if the student's code has imported pandas (Colab has it), pandas' crosstab, which counts the same table."""
     from sklearn.metrics import confusion_matrix
 
-    return inspect.unwrap(confusion_matrix)
-
-
-def _pandas_crosstab():
-    """pandas' crosstab, which counts the same table, if the student's code has imported pandas (as Colab can)."""
-    pandas = sys.modules.get("pandas")
-    crosstab = getattr(pandas, "crosstab", None)
-    return (inspect.unwrap(crosstab),) if callable(crosstab) else ()
+    found = {inspect.unwrap(confusion_matrix): "scikit-learn's confusion_matrix"}
+    found.update({inspect.unwrap(f): name for f, name in library_functions([("pandas", "crosstab", "pandas' crosstab")]).items()})
+    return found
 
 
 @exercise("the confusion matrix")
@@ -127,7 +123,7 @@ def check_confusion_matrix(confusion_matrix):
     """``confusion_matrix(true, predicted, classes)``: entry [i][j] counts the examples of true class i predicted j."""
     if not callable(confusion_matrix):
         raise Mistake(f"confusion_matrix should be a function, but it is {type(confusion_matrix).__name__}")
-    forbidden = (_sklearn_confusion_matrix(), *_pandas_crosstab())
+    forbidden = _counting_functions()
     for case, true, predicted, classes in _cases():
         true, predicted = list(true), list(predicted)
         answer = call(confusion_matrix, true, predicted, classes, case=case, forbid=forbidden,
