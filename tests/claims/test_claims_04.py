@@ -11,6 +11,8 @@ import pytest
 from graph_walks import recursive, visited_list
 from notebook_text import printed, says
 
+from micrograd_mlp.engine import gc_paused
+
 
 class Node:
     """The notebook's class, as far as the claims need it: a value with children."""
@@ -62,9 +64,14 @@ def test_a_list_of_visited_values_makes_the_walk_quadratic():
     times = {}
     for steps in (1500, 3000):
         y = chain(steps)
-        start = time.perf_counter()
-        assert len(visited_list(y)) == 2 * steps + 1
-        times[steps] = time.perf_counter() - start
+        runs = []
+        for _ in range(3):  # the fastest of three, the collector paused: one run can be slowed by anything else
+            gc.collect()
+            with gc_paused():
+                start = time.perf_counter()
+                assert len(visited_list(y)) == 2 * steps + 1
+                runs.append(time.perf_counter() - start)
+        times[steps] = min(runs)
     assert times[3000] > 2.5 * times[1500]  # doubling the size: about four times the time
     assert times[3000] * (100_000 / 3000) ** 2 > 60  # extrapolated to the deep chain: over a minute
 
